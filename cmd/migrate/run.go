@@ -1,0 +1,411 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"strconv"
+	"strings"
+
+	"github.com/versiona/versiona/internal/migration"
+)
+
+// usageError is a mistake in the command line; it exits with code 2.
+type usageError struct{ msg string }
+
+func (e *usageError) Error() string { return e.msg }
+
+func usagef(format string, args ...any) error {
+	return &usageError{msg: fmt.Sprintf(format, args...)}
+}
+
+// errOutOfSync is returned by "diff --check" when a migration is missing.
+var errOutOfSync = errors.New("schema file and migration directory are out of sync: run `migrate diff NAME`")
+
+const exitCodes = `
+Exit codes: 0 success, 1 failure, 2 usage error.`
+
+type command struct {
+	name, args, summary, help string
+	run                       func(ctx context.Context, c *cli, pos []string) error
+	flags                     func(fs *flag.FlagSet, c *cli)
+}
+
+// cli holds the parsed flags of one invocation.
+type cli struct {
+	stdout, stderr io.Writer
+
+	dir, schema, url, devURL string
+	check, dryRun, force     bool
+	to                       string
+	latest                   int
+}
+
+var commands = []command{
+	{
+		name: "diff", args: "NAME", summary: "generate a migration from schema.sql (alembic revision --autogenerate)",
+		help: `Replays the migration directory and loads the schema file on scratch databases,
+plans the difference and writes <UTC timestamp>_NAME.sql, updating atlas.sum.
+When they agree it prints "no changes" and writes nothing. It refuses schema files
+holding objects the engine cannot carry (views, functions, triggers, extensions…),
+naming each, and warns about every destructive change.
+With --check nothing is written and the exit code is 1 when a migration would be
+generated (the alembic check of versiona).`,
+		flags: func(fs *flag.FlagSet, c *cli) {
+			fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 when schema file and directory disagree")
+		},
+		run: runDiff,
+	},
+	{
+		name: "apply", args: "[N]", summary: "apply pending migrations (alembic upgrade head|+N|REV)",
+		help: `Applies the pending files in order (all, the next N, or up to --to), each in its
+own transaction, under a PostgreSQL advisory lock, recording each in
+atlas_schema_revisions.atlas_schema_revisions. Refuses to start when atlas.sum does
+not match or an applied file changed. A failing statement rolls back its file,
+is recorded, and is printed with its file and line; apply again after fixing.`,
+		flags: func(fs *flag.FlagSet, c *cli) {
+			fs.StringVar(&c.to, "to", "", "apply up to and including `VERSION`")
+			fs.BoolVar(&c.dryRun, "dry-run", false, "print the SQL that would run and touch nothing")
+		},
+		run: runApply,
+	},
+	{
+		name: "down", args: "[N]", summary: "revert the last N migrations (alembic downgrade -N|REV|base)",
+		help: `Reverts to an earlier version (1 file back by default, N back, or to --to VERSION;
+--to 0 reverts everything) without down files: the directory is replayed up to the
+target on a scratch database and the change from the live schema to that state is
+planned, printed and applied in one transaction; the reverted revisions are deleted.
+Refuses when the live schema differs from what the directory builds at the current
+version, unless --force.`,
+		flags: func(fs *flag.FlagSet, c *cli) {
+			fs.StringVar(&c.to, "to", "", "revert to `VERSION` (kept applied); 0 reverts all")
+			fs.BoolVar(&c.dryRun, "dry-run", false, "print the SQL that would run and touch nothing")
+			fs.BoolVar(&c.force, "force", false, "revert even when the live schema drifted")
+		},
+		run: runDown,
+	},
+	{
+		name: "status", summary: "current version, pending files, last error, history (alembic current/history)",
+		help: `Shows the current version, the pending files, the last error if any, and the
+applied history (version, description, applied at, duration). Touches nothing.`,
+		run: runStatus,
+	},
+	{
+		name: "lint", summary: "run Atlas's analyzers on migration files",
+		help: `Runs Atlas's PostgreSQL analyzers (destructive, data-dependent, constraint drops,
+backward-incompatible) on the migration files and prints findings as
+file:line: message. Exits 1 on a finding the file does not acknowledge with an
+"-- atlas:nolint [analyzer|code]" comment on the statement (or at the top of the file).`,
+		flags: func(fs *flag.FlagSet, c *cli) {
+			fs.IntVar(&c.latest, "latest", 0, "check only the newest `N` files (0: all)")
+		},
+		run: runLint,
+	},
+	{
+		name: "validate", summary: "check atlas.sum and replay every file on a scratch database",
+		help: `Checks that atlas.sum matches the directory and that every file replays cleanly,
+in order, on an empty scratch database.`,
+		run: runValidate,
+	},
+	{
+		name: "hash", summary: "rewrite atlas.sum after editing a file by hand",
+		help: `Rewrites atlas.sum from the files in the directory.`,
+		run:  runHash,
+	},
+	{
+		name: "new", args: "NAME", summary: "create an empty migration file for a data migration",
+		help: `Creates an empty <UTC timestamp>_NAME.sql for statements written by hand and
+re-hashes the directory. Run "migrate hash" after editing it.`,
+		run: runNew,
+	},
+}
+
+// run executes the command line args (without the program name).
+func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
+	if len(args) == 0 {
+		printUsage(stderr)
+		return usagef("no command given")
+	}
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		printUsage(stdout)
+		return nil
+	}
+	for i := range commands {
+		if commands[i].name == args[0] {
+			return runCommand(ctx, &commands[i], args[1:], stdout, stderr)
+		}
+	}
+	printUsage(stderr)
+	return usagef("unknown command %q", args[0])
+}
+
+func printUsage(w io.Writer) {
+	fmt.Fprintln(w, "Usage: migrate COMMAND [flags] [args]\n\nCommands:")
+	for _, c := range commands {
+		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
+	}
+	fmt.Fprintln(w, "\nRun \"migrate COMMAND -h\" for the flags of a command."+exitCodes)
+}
+
+func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr io.Writer) error {
+	c := &cli{stdout: stdout, stderr: stderr}
+	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.dir, "dir", "db/migrations", "migration directory")
+	fs.StringVar(&c.schema, "schema", "schema.sql", "desired-state schema file")
+	fs.StringVar(&c.url, "url", os.Getenv("DATABASE_URL"), "target database `URL` (default $DATABASE_URL)")
+	fs.StringVar(&c.devURL, "dev-url", os.Getenv("DEV_DATABASE_URL"),
+		"database `URL` on a server where scratch databases may be created (default $DEV_DATABASE_URL, else a throwaway server)")
+	if cmd.flags != nil {
+		cmd.flags(fs, c)
+	}
+	fs.Usage = func() {
+		w := fs.Output()
+		fmt.Fprintf(w, "Usage: migrate %s [flags] %s\n\n%s\n\nFlags:\n", cmd.name, cmd.args, cmd.help)
+		fs.PrintDefaults()
+		fmt.Fprintln(w, exitCodes)
+	}
+	pos, err := parseInterleaved(fs, args)
+	if err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			fs.SetOutput(stdout)
+			fs.Usage()
+			return nil
+		}
+		return &usageError{msg: err.Error()}
+	}
+	return cmd.run(ctx, c, pos)
+}
+
+// parseInterleaved parses flags placed before, between or after the
+// positional arguments, which it returns.
+func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
+	var pos []string
+	for {
+		if err := fs.Parse(args); err != nil {
+			return nil, err
+		}
+		args = fs.Args()
+		if len(args) == 0 {
+			return pos, nil
+		}
+		pos, args = append(pos, args[0]), args[1:]
+	}
+}
+
+func (c *cli) project() (*migration.Project, error) {
+	dir, err := migration.OpenDir(c.dir)
+	if err != nil {
+		return nil, err
+	}
+	return &migration.Project{Dir: dir, Schema: c.schema, DevURL: c.devURL, Out: c.stdout}, nil
+}
+
+func (c *cli) target() (string, error) {
+	if c.url == "" {
+		return "", usagef("no target database: set DATABASE_URL or pass --url")
+	}
+	return c.url, nil
+}
+
+// count parses the optional N argument.
+func count(pos []string) (int, error) {
+	switch len(pos) {
+	case 0:
+		return 0, nil
+	case 1:
+		n, err := strconv.Atoi(pos[0])
+		if err != nil || n < 1 {
+			return 0, usagef("N must be a positive number, got %q", pos[0])
+		}
+		return n, nil
+	default:
+		return 0, usagef("too many arguments: %s", strings.Join(pos, " "))
+	}
+}
+
+func runDiff(ctx context.Context, c *cli, pos []string) error {
+	var name string
+	switch {
+	case len(pos) == 1:
+		name = pos[0]
+	case len(pos) == 0 && c.check:
+	default:
+		return usagef("diff needs exactly one NAME for the migration")
+	}
+	if name != "" {
+		if err := migration.CheckName(name); err != nil {
+			return &usageError{msg: err.Error()}
+		}
+	}
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	res, err := p.Diff(ctx, name, migration.DiffOptions{Check: c.check})
+	if err != nil {
+		return err
+	}
+	if res.InSync() {
+		fmt.Fprintln(c.stdout, "no changes: the migration directory matches", c.schema)
+		return nil
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(c.stdout, "warning: %s\n", w)
+	}
+	if c.check {
+		fmt.Fprintf(c.stdout, "a migration would be generated:\n%s", res.SQL)
+		return errOutOfSync
+	}
+	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, res.File))
+	return nil
+}
+
+func runApply(ctx context.Context, c *cli, pos []string) error {
+	n, err := count(pos)
+	if err != nil {
+		return err
+	}
+	if n > 0 && c.to != "" {
+		return usagef("pass N or --to, not both")
+	}
+	url, err := c.target()
+	if err != nil {
+		return err
+	}
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	res, err := p.Apply(ctx, url, migration.ApplyOptions{N: n, To: c.to, DryRun: c.dryRun})
+	if err != nil {
+		return err
+	}
+	if !c.dryRun && len(res.Applied) > 0 {
+		fmt.Fprintf(c.stdout, "applied %d migration(s); current version %s\n", len(res.Applied), res.Current)
+	}
+	return nil
+}
+
+func runDown(ctx context.Context, c *cli, pos []string) error {
+	n, err := count(pos)
+	if err != nil {
+		return err
+	}
+	if n > 0 && c.to != "" {
+		return usagef("pass N or --to, not both")
+	}
+	url, err := c.target()
+	if err != nil {
+		return err
+	}
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	_, err = p.Down(ctx, url, migration.DownOptions{N: n, To: c.to, DryRun: c.dryRun, Force: c.force})
+	return err
+}
+
+func runStatus(ctx context.Context, c *cli, pos []string) error {
+	if len(pos) > 0 {
+		return usagef("status takes no arguments")
+	}
+	url, err := c.target()
+	if err != nil {
+		return err
+	}
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	st, err := p.Status(ctx, url)
+	if err != nil {
+		return err
+	}
+	st.Print(c.stdout)
+	return nil
+}
+
+func runLint(ctx context.Context, c *cli, pos []string) error {
+	if len(pos) > 0 {
+		return usagef("lint takes no arguments")
+	}
+	if c.latest < 0 {
+		return usagef("--latest must not be negative")
+	}
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	findings, err := p.Lint(ctx, migration.LintOptions{Latest: c.latest})
+	if err != nil {
+		return err
+	}
+	failed := 0
+	for _, f := range findings {
+		fmt.Fprintln(c.stdout, filepath.Join(c.dir, f.String()))
+		if !f.Acknowledged {
+			failed++
+		}
+	}
+	if failed > 0 {
+		return fmt.Errorf("%d finding(s) not acknowledged: fix the file or add \"-- atlas:nolint <analyzer>\" above the statement", failed)
+	}
+	fmt.Fprintf(c.stdout, "lint: no unacknowledged findings\n")
+	return nil
+}
+
+func runValidate(ctx context.Context, c *cli, pos []string) error {
+	if len(pos) > 0 {
+		return usagef("validate takes no arguments")
+	}
+	p, err := c.project()
+	if err != nil {
+		return err
+	}
+	if err := p.Validate(ctx); err != nil {
+		return err
+	}
+	fmt.Fprintln(c.stdout, "ok: atlas.sum matches and every file replays cleanly")
+	return nil
+}
+
+func runHash(_ context.Context, c *cli, pos []string) error {
+	if len(pos) > 0 {
+		return usagef("hash takes no arguments")
+	}
+	dir, err := migration.OpenDir(c.dir)
+	if err != nil {
+		return err
+	}
+	if err := migration.Rehash(dir); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, "atlas.sum"))
+	return nil
+}
+
+func runNew(_ context.Context, c *cli, pos []string) error {
+	if len(pos) != 1 {
+		return usagef("new needs exactly one NAME for the migration")
+	}
+	if err := migration.CheckName(pos[0]); err != nil {
+		return &usageError{msg: err.Error()}
+	}
+	dir, err := migration.OpenDir(c.dir)
+	if err != nil {
+		return err
+	}
+	name, err := migration.NewFile(dir, pos[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, name))
+	return nil
+}

@@ -1,0 +1,196 @@
+package migration
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"net/url"
+
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
+	"ariga.io/atlas/sql/schema"
+	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+
+	"github.com/versiona/versiona/internal/pgserver"
+)
+
+// openDB opens a pool on url and checks the server answers.
+func openDB(ctx context.Context, rawURL string) (*sql.DB, error) {
+	if rawURL == "" {
+		return nil, errors.New("no database URL: set DATABASE_URL or pass --url")
+	}
+	db, err := sql.Open("pgx", rawURL)
+	if err != nil {
+		return nil, fmt.Errorf("opening database: %w", err)
+	}
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connecting to %s: %w", redact(rawURL), err)
+	}
+	return db, nil
+}
+
+// redact hides the password of a database URL in messages.
+func redact(rawURL string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return "the database"
+	}
+	return u.Redacted()
+}
+
+// scratchServer hands out empty databases for replaying migrations and
+// loading the desired schema. They are created on the server of DevURL or on
+// a throwaway server started for the purpose.
+type scratchServer struct {
+	admin *sql.DB
+	base  string // URL of the admin database
+	stop  func() error
+}
+
+func (p *Project) scratchServer(ctx context.Context) (*scratchServer, error) {
+	s := &scratchServer{base: p.DevURL, stop: func() error { return nil }}
+	if s.base == "" {
+		srv, err := pgserver.Start(ctx, pgserver.Options{})
+		if err != nil {
+			return nil, fmt.Errorf("starting scratch server: %w", err)
+		}
+		s.base, s.stop = srv.URL("postgres"), srv.Stop
+	}
+	admin, err := openDB(ctx, s.base)
+	if err != nil {
+		s.stop()
+		return nil, fmt.Errorf("opening scratch server: %w", err)
+	}
+	s.admin = admin
+	return s, nil
+}
+
+// Close drops nothing (each database is dropped by its own close) and stops
+// the server when it was started here.
+func (s *scratchServer) Close() error {
+	return errors.Join(s.admin.Close(), s.stop())
+}
+
+// scratchDB is one empty database on a scratchServer.
+type scratchDB struct {
+	srv  *scratchServer
+	name string
+	db   *sql.DB
+	drv  migrate.Driver
+}
+
+// create makes a new, empty database.
+func (s *scratchServer) create(ctx context.Context) (*scratchDB, error) {
+	var b [6]byte
+	if _, err := rand.Read(b[:]); err != nil {
+		return nil, fmt.Errorf("naming scratch database: %w", err)
+	}
+	name := "versiona_scratch_" + hex.EncodeToString(b[:])
+	if _, err := s.admin.ExecContext(ctx, `CREATE DATABASE "`+name+`" TEMPLATE template0`); err != nil {
+		return nil, fmt.Errorf("creating scratch database: %w", err)
+	}
+	d := &scratchDB{srv: s, name: name}
+	u, err := url.Parse(s.base)
+	if err != nil {
+		d.drop()
+		return nil, fmt.Errorf("parsing scratch URL: %w", err)
+	}
+	u.Path = "/" + name
+	if d.db, err = openDB(ctx, u.String()); err != nil {
+		d.drop()
+		return nil, err
+	}
+	if d.drv, err = postgres.Open(d.db); err != nil {
+		d.Close()
+		return nil, fmt.Errorf("opening scratch database: %w", err)
+	}
+	return d, nil
+}
+
+// Close closes the connections and drops the database.
+func (d *scratchDB) Close() error {
+	var err error
+	if d.db != nil {
+		err = d.db.Close()
+	}
+	return errors.Join(err, d.drop())
+}
+
+func (d *scratchDB) drop() error {
+	// A fresh context: dropping must happen also when the caller's was cancelled.
+	if _, err := d.srv.admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS "`+d.name+`" WITH (FORCE)`); err != nil {
+		return fmt.Errorf("dropping scratch database: %w", err)
+	}
+	return nil
+}
+
+// replay executes files in order, each statement as written, and reports the
+// file and statement that fails.
+func (d *scratchDB) replay(ctx context.Context, files []migrate.File) error {
+	for _, f := range files {
+		if err := execFile(ctx, d.db, d.drv, f); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// execFile runs the statements of f on q.
+func execFile(ctx context.Context, q schema.ExecQuerier, drv migrate.Driver, f migrate.File) error {
+	stmts, err := migrate.FileStmtDecls(drv, f)
+	if err != nil {
+		return fmt.Errorf("reading statements of %s: %w", f.Name(), err)
+	}
+	for _, s := range stmts {
+		if _, err := q.ExecContext(ctx, s.Text); err != nil {
+			return &StatementError{File: f.Name(), Line: lineAt(f.Bytes(), s.Pos), Stmt: s.Text, Err: err}
+		}
+	}
+	return nil
+}
+
+// inspect returns the database's schemas, without the revisions schema.
+func inspect(ctx context.Context, drv migrate.Driver) (*schema.Realm, error) {
+	r, err := drv.InspectRealm(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("inspecting schema: %w", err)
+	}
+	kept := r.Schemas[:0]
+	for _, s := range r.Schemas {
+		if s.Name != RevisionsSchema {
+			kept = append(kept, s)
+		}
+	}
+	r.Schemas = kept
+	return r, nil
+}
+
+// StatementError is a statement of a migration or schema file that the
+// database rejected.
+type StatementError struct {
+	File string // file name
+	Line int    // line the statement starts on, from 1
+	Stmt string // the statement
+	Err  error  // the database's error
+}
+
+func (e *StatementError) Error() string {
+	return fmt.Sprintf("%s:%d: %v\n  statement: %s", e.File, e.Line, e.Err, firstLine(e.Stmt))
+}
+
+func (e *StatementError) Unwrap() error { return e.Err }
+
+// lineAt returns the 1-based line of byte offset pos in b.
+func lineAt(b []byte, pos int) int {
+	line := 1
+	for i := 0; i < pos && i < len(b); i++ {
+		if b[i] == '\n' {
+			line++
+		}
+	}
+	return line
+}

@@ -1,0 +1,161 @@
+package migration
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"os"
+	"path"
+	"regexp"
+	"strings"
+	"time"
+
+	"ariga.io/atlas/sql/migrate"
+)
+
+// OpenDir returns the migration directory at path, creating it when it does
+// not exist.
+func OpenDir(path string) (*migrate.LocalDir, error) {
+	if err := os.MkdirAll(path, 0o755); err != nil {
+		return nil, fmt.Errorf("creating migration directory: %w", err)
+	}
+	dir, err := migrate.NewLocalDir(path)
+	if err != nil {
+		return nil, fmt.Errorf("opening migration directory: %w", err)
+	}
+	return dir, nil
+}
+
+// DirFS copies the migration files (*.sql) and atlas.sum found at the root
+// of fsys into an in-memory directory, for migrations embedded in a binary.
+func DirFS(fsys fs.FS) (migrate.Dir, error) {
+	entries, err := fs.ReadDir(fsys, ".")
+	if err != nil {
+		return nil, fmt.Errorf("reading migration files: %w", err)
+	}
+	dir := &migrate.MemDir{}
+	for _, e := range entries {
+		name := e.Name()
+		if e.IsDir() || (path.Ext(name) != ".sql" && name != migrate.HashFileName) {
+			continue
+		}
+		b, err := fs.ReadFile(fsys, name)
+		if err != nil {
+			return nil, fmt.Errorf("reading migration files: %w", err)
+		}
+		if err := dir.WriteFile(name, b); err != nil {
+			return nil, fmt.Errorf("copying %s: %w", name, err)
+		}
+	}
+	return dir, nil
+}
+
+// Rehash rewrites atlas.sum from the files in dir, after a file was written
+// or edited by hand.
+func Rehash(dir migrate.Dir) error {
+	sum, err := dir.Checksum()
+	if err != nil {
+		return fmt.Errorf("hashing migration directory: %w", err)
+	}
+	if err := migrate.WriteSumFile(dir, sum); err != nil {
+		return fmt.Errorf("writing %s: %w", migrate.HashFileName, err)
+	}
+	return nil
+}
+
+// NewFile adds an empty migration file named after the next version and
+// name, for statements written by hand (a data migration), re-hashes the
+// directory and returns the file name.
+func NewFile(dir migrate.Dir, name string) (string, error) {
+	if err := CheckName(name); err != nil {
+		return "", err
+	}
+	version, err := nextVersion(dir, time.Now())
+	if err != nil {
+		return "", err
+	}
+	file := version + "_" + name + ".sql"
+	body := "-- Hand-written migration: add statements below. After editing, run `migrate hash`.\n"
+	if err := dir.WriteFile(file, []byte(body)); err != nil {
+		return "", fmt.Errorf("writing %s: %w", file, err)
+	}
+	if err := Rehash(dir); err != nil {
+		return "", err
+	}
+	return file, nil
+}
+
+var validName = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9_]*$`)
+
+// CheckName accepts migration names that make safe, portable file names.
+func CheckName(name string) error {
+	if !validName.MatchString(name) {
+		return fmt.Errorf("invalid migration name %q: use letters, digits and underscores", name)
+	}
+	return nil
+}
+
+// versionLayout is the format of Atlas file versions (UTC).
+const versionLayout = "20060102150405"
+
+// nextVersion returns the UTC timestamp version for now, moved past the
+// newest file in dir so two files made within a second stay ordered.
+func nextVersion(dir migrate.Dir, now time.Time) (string, error) {
+	files, err := dir.Files()
+	if err != nil {
+		return "", fmt.Errorf("reading migration files: %w", err)
+	}
+	t := now.UTC().Truncate(time.Second)
+	if len(files) > 0 {
+		last, err := time.Parse(versionLayout, files[len(files)-1].Version())
+		if err == nil && !t.After(last) {
+			t = last.Add(time.Second)
+		}
+	}
+	return t.Format(versionLayout), nil
+}
+
+// fileByVersion finds the file with the given version.
+func fileByVersion(files []migrate.File, version string) (migrate.File, bool) {
+	for _, f := range files {
+		if f.Version() == version {
+			return f, true
+		}
+	}
+	return nil, false
+}
+
+// checksumError describes an atlas.sum that does not match the directory,
+// naming the file that differs.
+func checksumError(dir migrate.Dir) error {
+	err := migrate.Validate(dir)
+	var ce *migrate.ChecksumError
+	switch {
+	case err == nil:
+		return nil
+	case errors.As(err, &ce):
+		return fmt.Errorf("%s does not match the directory: %s was %s since it was hashed (run `migrate hash` if that was intended)",
+			migrate.HashFileName, ce.File, ce.Reason)
+	case errors.Is(err, migrate.ErrChecksumNotFound):
+		return fmt.Errorf("%s is missing (run `migrate hash`)", migrate.HashFileName)
+	default:
+		return fmt.Errorf("validating %s: %w", migrate.HashFileName, err)
+	}
+}
+
+// describe returns the file name a revision was applied from.
+func describe(rev *migrate.Revision) string {
+	if rev.Description == "" {
+		return rev.Version + ".sql"
+	}
+	return rev.Version + "_" + rev.Description + ".sql"
+}
+
+// firstLine shortens a statement to its first line for messages.
+func firstLine(stmt string) string {
+	stmt = strings.TrimSpace(stmt)
+	if i := strings.IndexByte(stmt, '\n'); i >= 0 {
+		return stmt[:i] + " …"
+	}
+	return stmt
+}

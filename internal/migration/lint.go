@@ -1,0 +1,187 @@
+package migration
+
+import (
+	"context"
+	"fmt"
+	"slices"
+	"strings"
+
+	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
+	_ "ariga.io/atlas/sql/postgres/postgrescheck" // registers the PostgreSQL analyzers
+	"ariga.io/atlas/sql/sqlcheck"
+	"ariga.io/atlas/sql/sqlclient"
+)
+
+// LintOptions selects the files Lint checks.
+type LintOptions struct {
+	Latest int // check the newest N files; 0 means all
+}
+
+// Finding is one diagnostic of an analyzer on a migration file.
+type Finding struct {
+	File     string // file name
+	Line     int    // line of the statement, from 1
+	Analyzer string // analyzer name, e.g. "destructive"
+	Code     string // Atlas check code, e.g. "DS103"
+	Text     string // what was found
+	// Acknowledged is set when the file opts out with an atlas:nolint
+	// directive naming the analyzer or code (or nothing, meaning all).
+	Acknowledged bool
+}
+
+func (f Finding) String() string {
+	s := fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Text)
+	if f.Code != "" {
+		s += " [" + f.Code + "]"
+	}
+	if f.Acknowledged {
+		s += " (acknowledged)"
+	}
+	return s
+}
+
+// Lint runs Atlas's analyzers for PostgreSQL (destructive changes,
+// data-dependent changes, constraint drops, backward-incompatible changes)
+// on migration files. The changes each statement makes are found by running
+// the directory on a scratch database and inspecting it around every
+// statement. A finding is acknowledged by "-- atlas:nolint [name|code…]"
+// on the statement, or at the top of the file followed by a blank line.
+func (p *Project) Lint(ctx context.Context, opts LintOptions) ([]Finding, error) {
+	if err := checksumError(p.Dir); err != nil {
+		return nil, err
+	}
+	files, err := p.Dir.Files()
+	if err != nil {
+		return nil, fmt.Errorf("reading migration files: %w", err)
+	}
+	var base, check []migrate.File = nil, files
+	if opts.Latest > 0 && opts.Latest < len(files) {
+		base, check = files[:len(files)-opts.Latest], files[len(files)-opts.Latest:]
+	}
+	analyzers, err := sqlcheck.AnalyzerFor(postgres.DriverName, nil)
+	if err != nil {
+		return nil, fmt.Errorf("loading analyzers: %w", err)
+	}
+	srv, err := p.scratchServer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer srv.Close()
+	scratch, err := srv.create(ctx)
+	if err != nil {
+		return nil, err
+	}
+	defer scratch.Close()
+	if err := scratch.replay(ctx, base); err != nil {
+		return nil, fmt.Errorf("replaying migration directory: %w", err)
+	}
+	dev := &sqlclient.Client{Name: postgres.DriverName, DB: scratch.db, Driver: scratch.drv}
+	var findings []Finding
+	for _, f := range check {
+		pf, err := fileChanges(ctx, scratch, f)
+		if err != nil {
+			return nil, err
+		}
+		for _, az := range analyzers {
+			var reports []sqlcheck.Report
+			pass := &sqlcheck.Pass{File: pf, Dev: dev, Reporter: sqlcheck.ReportWriterFunc(func(r sqlcheck.Report) {
+				reports = append(reports, r)
+			})}
+			// Analyzers return an error when they report findings they
+			// consider fatal; whether a finding fails is decided below.
+			if err := az.Analyze(ctx, pass); err != nil && len(reports) == 0 {
+				return nil, fmt.Errorf("linting %s: %w", f.Name(), err)
+			}
+			name := analyzerName(az)
+			for _, r := range reports {
+				for _, d := range r.Diagnostics {
+					findings = append(findings, Finding{
+						File:         f.Name(),
+						Line:         lineAt(f.Bytes(), d.Pos),
+						Analyzer:     name,
+						Code:         d.Code,
+						Text:         d.Text,
+						Acknowledged: acknowledged(pf, d.Pos, name, d.Code),
+					})
+				}
+			}
+		}
+	}
+	slices.SortStableFunc(findings, func(a, b Finding) int {
+		if c := strings.Compare(a.File, b.File); c != 0 {
+			return c
+		}
+		return a.Line - b.Line
+	})
+	return findings, nil
+}
+
+// fileChanges runs f on the scratch database statement by statement and
+// records the schema changes each one made.
+func fileChanges(ctx context.Context, d *scratchDB, f migrate.File) (*sqlcheck.File, error) {
+	stmts, err := migrate.FileStmtDecls(d.drv, f)
+	if err != nil {
+		return nil, fmt.Errorf("reading statements of %s: %w", f.Name(), err)
+	}
+	before, err := d.drv.InspectRealm(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("inspecting schema: %w", err)
+	}
+	pf := &sqlcheck.File{File: f, From: before}
+	prev := before
+	for _, s := range stmts {
+		if _, err := d.db.ExecContext(ctx, s.Text); err != nil {
+			return nil, &StatementError{File: f.Name(), Line: lineAt(f.Bytes(), s.Pos), Stmt: s.Text, Err: err}
+		}
+		next, err := d.drv.InspectRealm(ctx, nil)
+		if err != nil {
+			return nil, fmt.Errorf("inspecting schema: %w", err)
+		}
+		changes, err := d.drv.RealmDiff(prev, next)
+		if err != nil {
+			return nil, fmt.Errorf("comparing schemas: %w", err)
+		}
+		pf.Changes = append(pf.Changes, &sqlcheck.Change{Stmt: s, Changes: changes})
+		prev = next
+	}
+	pf.To = prev
+	if pf.Sum, err = d.drv.RealmDiff(before, prev); err != nil {
+		return nil, fmt.Errorf("comparing schemas: %w", err)
+	}
+	return pf, nil
+}
+
+func analyzerName(az sqlcheck.Analyzer) string {
+	if n, ok := az.(sqlcheck.NamedAnalyzer); ok {
+		return n.Name()
+	}
+	return ""
+}
+
+// acknowledged reports whether a nolint directive covers the finding: one
+// in the comments of the statement at pos, or a file-level one.
+func acknowledged(f *sqlcheck.File, pos int, name, code string) bool {
+	covers := func(args string) bool {
+		fields := strings.Fields(args)
+		return len(fields) == 0 || slices.Contains(fields, name) || (code != "" && slices.Contains(fields, code))
+	}
+	if lf, ok := f.File.(*migrate.LocalFile); ok {
+		for _, d := range lf.Directive("nolint") {
+			if covers(d) {
+				return true
+			}
+		}
+	}
+	for _, c := range f.Changes {
+		if c.Stmt.Pos != pos {
+			continue
+		}
+		for _, d := range c.Stmt.Directive("nolint") {
+			if covers(d) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -1,0 +1,123 @@
+package migration
+
+import (
+	"context"
+	"fmt"
+	"strings"
+)
+
+// UnsupportedError lists objects of the desired schema that the open-source
+// Atlas engine does not carry into migrations. A migration generated anyway
+// would silently leave them out, so Diff refuses.
+type UnsupportedError struct {
+	Objects []string // "kind name", e.g. "view public.feed"
+}
+
+func (e *UnsupportedError) Error() string {
+	return fmt.Sprintf("the schema holds %d object(s) the migration engine cannot carry into migrations "+
+		"(tables with columns, constraints, indexes, comments and enum types are supported):\n  %s\n"+
+		"remove them from the schema file, or create them in a hand-written migration (`migrate new`)",
+		len(e.Objects), strings.Join(e.Objects, "\n  "))
+}
+
+// unsupportedQuery lists, from the catalog, what a loaded schema holds
+// beyond tables, columns, constraints, indexes, comments and enum types.
+// Objects owned by an extension are left out: the extension is named.
+const unsupportedQuery = `
+WITH ns AS (
+  SELECT oid, nspname FROM pg_namespace
+  WHERE nspname !~ '^pg_' AND nspname <> 'information_schema'
+), ext AS (
+  SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
+)
+SELECT kind, name FROM (
+  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
+           WHEN 'f' THEN 'foreign table' WHEN 'S' THEN 'sequence' ELSE 'composite type' END AS kind,
+         format('%I.%I', n.nspname, c.relname) AS name
+  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
+  WHERE c.relkind IN ('v', 'm', 'f', 'S', 'c')
+    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
+                    AND d.objid = c.oid AND d.deptype IN ('e', 'i', 'a'))
+  UNION ALL
+  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+         format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))
+  FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace
+  WHERE (p.tableoid, p.oid) NOT IN (SELECT classid, objid FROM ext)
+  UNION ALL
+  SELECT 'trigger', format('%I on %I.%I', t.tgname, n.nspname, c.relname)
+  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN ns n ON n.oid = c.relnamespace
+  WHERE NOT t.tgisinternal
+  UNION ALL
+  SELECT 'event trigger', format('%I', evtname) FROM pg_event_trigger
+  UNION ALL
+  SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'base type' END,
+         format('%I.%I', n.nspname, t.typname)
+  FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
+  WHERE t.typtype IN ('d', 'r', 'b') AND t.typcategory <> 'A'
+    AND (t.tableoid, t.oid) NOT IN (SELECT classid, objid FROM ext)
+  UNION ALL
+  SELECT 'extension', format('%I', e.extname) FROM pg_extension e WHERE e.extname <> 'plpgsql'
+  UNION ALL
+  SELECT 'policy', format('%I on %I.%I', p.polname, n.nspname, c.relname)
+  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN ns n ON n.oid = c.relnamespace
+  UNION ALL
+  SELECT 'row level security', format('%I.%I', n.nspname, c.relname)
+  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace WHERE c.relrowsecurity
+  UNION ALL
+  SELECT 'rule', format('%I on %I.%I', r.rulename, n.nspname, c.relname)
+  FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN ns n ON n.oid = c.relnamespace
+  WHERE r.rulename <> '_RETURN'
+  UNION ALL
+  SELECT 'exclusion constraint', format('%I on %I.%I', co.conname, n.nspname, c.relname)
+  FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN ns n ON n.oid = c.relnamespace
+  WHERE co.contype = 'x'
+  UNION ALL
+  SELECT 'table partition', format('%I.%I', n.nspname, c.relname)
+  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace WHERE c.relispartition
+  UNION ALL
+  SELECT 'table inheritance', format('%I.%I', n.nspname, c.relname)
+  FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN ns n ON n.oid = c.relnamespace
+  WHERE NOT c.relispartition
+  UNION ALL
+  SELECT 'privileges', format('%I.%I', n.nspname, c.relname)
+  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
+  WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p')
+  UNION ALL
+  SELECT 'collation', format('%I.%I', n.nspname, co.collname)
+  FROM pg_collation co JOIN ns n ON n.oid = co.collnamespace
+  WHERE (co.tableoid, co.oid) NOT IN (SELECT classid, objid FROM ext)
+  UNION ALL
+  SELECT 'operator', format('%I.%s', n.nspname, o.oprname)
+  FROM pg_operator o JOIN ns n ON n.oid = o.oprnamespace
+  WHERE (o.tableoid, o.oid) NOT IN (SELECT classid, objid FROM ext)
+  UNION ALL
+  SELECT 'statistics object', format('%I.%I', n.nspname, s.stxname)
+  FROM pg_statistic_ext s JOIN ns n ON n.oid = s.stxnamespace
+  UNION ALL
+  SELECT 'text search configuration', format('%I.%I', n.nspname, t.cfgname)
+  FROM pg_ts_config t JOIN ns n ON n.oid = t.cfgnamespace
+  WHERE (t.tableoid, t.oid) NOT IN (SELECT classid, objid FROM ext)
+) o
+ORDER BY kind, name`
+
+// unsupportedObjects returns the objects of the database at q that Atlas's
+// open-source engine ignores, as "kind name".
+func unsupportedObjects(ctx context.Context, q execQuerier) ([]string, error) {
+	rows, err := q.QueryContext(ctx, unsupportedQuery)
+	if err != nil {
+		return nil, fmt.Errorf("listing unsupported objects: %w", err)
+	}
+	defer rows.Close()
+	var objs []string
+	for rows.Next() {
+		var kind, name string
+		if err := rows.Scan(&kind, &name); err != nil {
+			return nil, fmt.Errorf("listing unsupported objects: %w", err)
+		}
+		objs = append(objs, kind+" "+name)
+	}
+	if err := rows.Err(); err != nil {
+		return nil, fmt.Errorf("listing unsupported objects: %w", err)
+	}
+	return objs, nil
+}
