@@ -95,28 +95,6 @@ func (q *Queries) MatriculaGet(ctx context.Context, id int64) (Matricula, error)
 	return i, err
 }
 
-const matriculaGetForUpdate = `-- name: MatriculaGetForUpdate :one
-SELECT id, aluno_id, turma_id, status, nota, matriculado_em FROM matriculas
-WHERE id = $1
-FOR UPDATE
-`
-
-// MatriculaGetForUpdate reads and locks a matricula until the end of the
-// transaction.
-func (q *Queries) MatriculaGetForUpdate(ctx context.Context, id int64) (Matricula, error) {
-	row := q.db.QueryRow(ctx, matriculaGetForUpdate, id)
-	var i Matricula
-	err := row.Scan(
-		&i.ID,
-		&i.AlunoID,
-		&i.TurmaID,
-		&i.Status,
-		&i.Nota,
-		&i.MatriculadoEm,
-	)
-	return i, err
-}
-
 const matriculaList = `-- name: MatriculaList :many
 SELECT id, aluno_id, turma_id, status, nota, matriculado_em FROM matriculas
 WHERE id > $1

@@ -46,9 +46,6 @@ type Querier interface {
 	MatriculaCreateMany(ctx context.Context, arg []MatriculaCreateManyParams) (int64, error)
 	MatriculaDelete(ctx context.Context, id int64) (int64, error)
 	MatriculaGet(ctx context.Context, id int64) (Matricula, error)
-	// MatriculaGetForUpdate reads and locks a matricula until the end of the
-	// transaction.
-	MatriculaGetForUpdate(ctx context.Context, id int64) (Matricula, error)
 	// MatriculaList returns up to row_limit matriculas with id > after_id, by id.
 	MatriculaList(ctx context.Context, arg MatriculaListParams) ([]Matricula, error)
 	// MatriculaListByAluno returns an aluno's courses: each matricula with its

@@ -11,13 +11,6 @@ VALUES (@aluno_id, @turma_id, @status, @nota, @matriculado_em);
 SELECT * FROM matriculas
 WHERE id = @id;
 
--- name: MatriculaGetForUpdate :one
--- MatriculaGetForUpdate reads and locks a matricula until the end of the
--- transaction.
-SELECT * FROM matriculas
-WHERE id = @id
-FOR UPDATE;
-
 -- name: MatriculaList :many
 -- MatriculaList returns up to row_limit matriculas with id > after_id, by id.
 SELECT * FROM matriculas

@@ -36,12 +36,16 @@ type Constraint struct {
 
 // Map returns err as a *versiona.Error when it is a PostgreSQL integrity
 // error raised while writing entity, looking the constraint up in cs. Other
-// errors are returned unchanged.
+// errors, including *versiona.Error values, are returned unchanged.
 //
 // A foreign key violation is read from the writer's side: when entity owns the
 // constraint the referenced row is missing (ErrNotFound); otherwise entity is
 // the referenced row and is still in use (ErrConflict).
 func Map(cs map[string]Constraint, entity string, err error) error {
+	var de *versiona.Error
+	if errors.As(err, &de) {
+		return err // already mapped
+	}
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
 		return err
