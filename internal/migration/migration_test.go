@@ -1,0 +1,664 @@
+package migration_test
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"testing/fstest"
+
+	"ariga.io/atlas/sql/migrate"
+
+	"github.com/versiona/versiona/internal/dbtest"
+	"github.com/versiona/versiona/internal/migration"
+)
+
+func TestProject_Diff(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+
+	t.Run("empty directory, then in sync, then check", func(t *testing.T) {
+		t.Parallel()
+		p, path := newProject(t)
+		writeFile(t, p.Schema, schemaBlog)
+
+		res, err := p.Diff(ctx, "blog", migration.DiffOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		files := sqlFiles(t, path)
+		if len(files) != 1 || files[0] != res.File || !strings.HasSuffix(res.File, "_blog.sql") {
+			t.Fatalf("files = %v, result %q; want one *_blog.sql", files, res.File)
+		}
+		if _, err := os.Stat(filepath.Join(path, "atlas.sum")); err != nil {
+			t.Fatalf("atlas.sum: %v", err)
+		}
+		if err := migrate.Validate(p.Dir); err != nil {
+			t.Fatalf("atlas.sum does not validate: %v", err)
+		}
+		if !strings.Contains(res.SQL, `CREATE TABLE "public"."usuarios"`) {
+			t.Errorf("file lacks usuarios:\n%s", res.SQL)
+		}
+
+		sumBefore, _ := os.ReadFile(filepath.Join(path, "atlas.sum"))
+		again, err := p.Diff(ctx, "again", migration.DiffOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !again.InSync() {
+			t.Fatalf("second diff planned %s:\n%s", again.File, again.SQL)
+		}
+		sumAfter, _ := os.ReadFile(filepath.Join(path, "atlas.sum"))
+		if got := sqlFiles(t, path); len(got) != 1 || !bytes.Equal(sumBefore, sumAfter) {
+			t.Fatalf("in-sync diff wrote something: files %v", got)
+		}
+
+		check, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
+		if err != nil || !check.InSync() {
+			t.Fatalf("check when in sync = %+v, %v; want in sync", check, err)
+		}
+		writeFile(t, p.Schema, schemaBlog+schemaComentario)
+		check, err = p.Diff(ctx, "", migration.DiffOptions{Check: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if check.InSync() || !strings.Contains(check.SQL, `"comentario"`) {
+			t.Fatalf("check with an un-diffed change = %+v; want a planned comentario", check)
+		}
+		if got := sqlFiles(t, path); len(got) != 1 {
+			t.Fatalf("check wrote files: %v", got)
+		}
+	})
+
+	unsupported := []struct{ name, sql, want string }{
+		{"view", `CREATE VIEW recentes AS SELECT id FROM usuarios;`, "view public.recentes"},
+		{"function", `CREATE FUNCTION conta() RETURNS bigint LANGUAGE sql AS $$ SELECT count(*) FROM usuarios $$;`, "function public.conta()"},
+		{"trigger", `CREATE FUNCTION toca() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN NEW.criado_em = now(); RETURN NEW; END $$;
+CREATE TRIGGER usuarios_toca BEFORE UPDATE ON usuarios FOR EACH ROW EXECUTE FUNCTION toca();`, "trigger usuarios_toca on public.usuarios"},
+		{"extension", `CREATE EXTENSION pg_trgm;`, "extension pg_trgm"},
+		{"sequence", `CREATE SEQUENCE numeros;`, "sequence public.numeros"},
+		{"domain", `CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%');`, "domain public.email"},
+	}
+	for _, tc := range unsupported {
+		t.Run("unsupported "+tc.name, func(t *testing.T) {
+			t.Parallel()
+			p, path := newProject(t)
+			writeFile(t, p.Schema, schemaBlog+tc.sql)
+			_, err := p.Diff(ctx, "x", migration.DiffOptions{})
+			var uerr *migration.UnsupportedError
+			if !errors.As(err, &uerr) {
+				t.Fatalf("err = %v; want *UnsupportedError", err)
+			}
+			if !slices.Contains(uerr.Objects, tc.want) || !strings.Contains(err.Error(), tc.want) {
+				t.Fatalf("objects = %q; want %q named", uerr.Objects, tc.want)
+			}
+			entries, _ := os.ReadDir(path)
+			if len(entries) != 0 {
+				t.Fatalf("diff wrote %d file(s) despite refusing", len(entries))
+			}
+		})
+	}
+
+	t.Run("identity and serial columns are supported", func(t *testing.T) {
+		t.Parallel()
+		p, _ := newProject(t)
+		writeFile(t, p.Schema, schemaBlog+`CREATE TABLE contadores (id serial PRIMARY KEY, n bigint);`)
+		if _, err := p.Diff(ctx, "x", migration.DiffOptions{}); err != nil {
+			t.Fatal(err)
+		}
+	})
+
+	t.Run("destructive changes are warned about", func(t *testing.T) {
+		t.Parallel()
+		p, _ := newProject(t)
+		writeFile(t, p.Schema, schemaBlog+schemaComentario)
+		if _, err := p.Diff(ctx, "base", migration.DiffOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, p.Schema, strings.Replace(schemaBlog, "conteudo text NOT NULL", "corpo text NOT NULL", 1))
+		res, err := p.Diff(ctx, "rename", migration.DiffOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		joined := strings.Join(res.Warnings, "\n")
+		for _, want := range []string{`drops table "comentario"`, `drops column "conteudo"`, "rename"} {
+			if !strings.Contains(joined, want) {
+				t.Errorf("warnings lack %q:\n%s", want, joined)
+			}
+		}
+	})
+
+	t.Run("broken schema names the statement", func(t *testing.T) {
+		t.Parallel()
+		p, _ := newProject(t)
+		writeFile(t, p.Schema, schemaBlog+"\nCREATE TABLE quebrada (id bigint REFERENCES nada (id));\n")
+		_, err := p.Diff(ctx, "x", migration.DiffOptions{})
+		var serr *migration.StatementError
+		if !errors.As(err, &serr) || serr.File != "schema.sql" || !strings.Contains(serr.Stmt, "quebrada") {
+			t.Fatalf("err = %v; want a StatementError on schema.sql naming quebrada", err)
+		}
+	})
+}
+
+func TestProject_Apply(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+
+	t.Run("empty to head, status, nothing left", func(t *testing.T) {
+		t.Parallel()
+		p, path := withHistory(t)
+		url := dbtest.URL(t)
+		files := sqlFiles(t, path)
+
+		res, err := p.Apply(ctx, url, migration.ApplyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if !slices.Equal(res.Applied, files) {
+			t.Fatalf("applied %v; want %v", res.Applied, files)
+		}
+		head := strings.SplitN(files[len(files)-1], "_", 2)[0]
+		st, err := p.Status(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Current != head || len(st.Pending) != 0 || st.Failed != nil || len(st.Applied) != len(files) || st.Problem != "" {
+			t.Fatalf("status = %+v; want head %s, nothing pending", st, head)
+		}
+		want := []string{"alunos", "comentario", "cursos", "instrutores", "matriculas", "postagens", "turmas", "usuarios"}
+		if got := tables(t, url); !slices.Equal(got, want) {
+			t.Fatalf("tables = %v; want %v", got, want)
+		}
+
+		again, err := p.Apply(ctx, url, migration.ApplyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(again.Applied) != 0 || again.Current != head {
+			t.Fatalf("second apply = %+v; want nothing applied", again)
+		}
+		if n := revisionCount(t, url); n != len(files) {
+			t.Fatalf("revisions = %d; want %d", n, len(files))
+		}
+	})
+
+	t.Run("N and --to", func(t *testing.T) {
+		t.Parallel()
+		p, path := withHistory(t)
+		url := dbtest.URL(t)
+		files := sqlFiles(t, path)
+		res, err := p.Apply(ctx, url, migration.ApplyOptions{N: 1})
+		if err != nil || !slices.Equal(res.Applied, files[:1]) {
+			t.Fatalf("apply 1 = %+v, %v", res, err)
+		}
+		v2 := strings.SplitN(files[1], "_", 2)[0]
+		res, err = p.Apply(ctx, url, migration.ApplyOptions{To: v2})
+		if err != nil || !slices.Equal(res.Applied, files[1:2]) || res.Current != v2 {
+			t.Fatalf("apply --to %s = %+v, %v", v2, res, err)
+		}
+	})
+
+	t.Run("eight concurrent applies", func(t *testing.T) {
+		t.Parallel()
+		_, path := withHistory(t)
+		url := dbtest.URL(t)
+		var wg sync.WaitGroup
+		errs := make([]error, 8)
+		applied := make([][]string, 8)
+		for i := range errs {
+			wg.Add(1)
+			go func() {
+				defer wg.Done()
+				// Each run has its own project, connection and directory view.
+				dir, err := migration.OpenDir(path)
+				if err != nil {
+					errs[i] = err
+					return
+				}
+				q := &migration.Project{Dir: dir}
+				res, err := q.Apply(ctx, url, migration.ApplyOptions{})
+				errs[i] = err
+				if res != nil {
+					applied[i] = res.Applied
+				}
+			}()
+		}
+		wg.Wait()
+		count := map[string]int{}
+		for i, err := range errs {
+			if err != nil {
+				t.Errorf("run %d: %v", i, err)
+			}
+			for _, f := range applied[i] {
+				count[f]++
+			}
+		}
+		for _, f := range sqlFiles(t, path) {
+			if count[f] != 1 {
+				t.Errorf("%s applied %d times; want once", f, count[f])
+			}
+		}
+		if n := revisionCount(t, url); n != len(sqlFiles(t, path)) {
+			t.Errorf("revisions = %d; want %d", n, len(sqlFiles(t, path)))
+		}
+	})
+
+	t.Run("failing second statement rolls the file back and resumes", func(t *testing.T) {
+		t.Parallel()
+		p, path := newProject(t)
+		writeFile(t, filepath.Join(path, "20250101000000_one.sql"), "CREATE TABLE um (id int);\n")
+		broken := "CREATE TABLE dois (id int);\nINSERT INTO nenhuma VALUES (1);\nCREATE TABLE tres (id int);\n"
+		writeFile(t, filepath.Join(path, "20250101000001_two.sql"), broken)
+		if err := migration.Rehash(p.Dir); err != nil {
+			t.Fatal(err)
+		}
+		url := dbtest.URL(t)
+		var out bytes.Buffer
+		p.Out = &out
+
+		_, err := p.Apply(ctx, url, migration.ApplyOptions{})
+		var serr *migration.StatementError
+		if !errors.As(err, &serr) || serr.File != "20250101000001_two.sql" || serr.Line != 2 || !strings.Contains(serr.Stmt, "nenhuma") {
+			t.Fatalf("err = %v; want a StatementError at 20250101000001_two.sql:2", err)
+		}
+		if !strings.Contains(out.String(), "20250101000001_two.sql:2") || !strings.Contains(out.String(), "INSERT INTO nenhuma") {
+			t.Errorf("output lacks file and statement:\n%s", out.String())
+		}
+		if got := tables(t, url); !slices.Equal(got, []string{"um"}) {
+			t.Fatalf("tables = %v; want only the first file's", got)
+		}
+		st, err := p.Status(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Current != "20250101000000" || st.Failed == nil || !strings.Contains(st.Failed.Error, "nenhuma") ||
+			!strings.Contains(st.Failed.ErrorStmt, "INSERT INTO nenhuma") || len(st.Pending) != 1 {
+			t.Fatalf("status = %+v (failed %+v); want the error recorded and two pending", st, st.Failed)
+		}
+
+		writeFile(t, filepath.Join(path, "20250101000001_two.sql"), strings.Replace(broken, "INSERT INTO nenhuma VALUES (1)", "INSERT INTO dois VALUES (1)", 1))
+		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err == nil || !strings.Contains(err.Error(), "20250101000001_two.sql") {
+			t.Fatalf("apply with stale atlas.sum = %v; want a refusal naming the file", err)
+		}
+		if err := migration.Rehash(p.Dir); err != nil {
+			t.Fatal(err)
+		}
+		res, err := p.Apply(ctx, url, migration.ApplyOptions{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.Current != "20250101000001" || !slices.Equal(tables(t, url), []string{"dois", "tres", "um"}) {
+			t.Fatalf("after fix: %+v, tables %v", res, tables(t, url))
+		}
+		st, err = p.Status(ctx, url)
+		if err != nil || st.Failed != nil || len(st.Pending) != 0 {
+			t.Fatalf("status after fix = %+v, %v", st, err)
+		}
+	})
+
+	t.Run("edited applied file is refused before anything runs", func(t *testing.T) {
+		t.Parallel()
+		p, path := newProject(t)
+		writeFile(t, filepath.Join(path, "20250101000000_one.sql"), "CREATE TABLE um (id int);\n")
+		if err := migration.Rehash(p.Dir); err != nil {
+			t.Fatal(err)
+		}
+		url := dbtest.URL(t)
+		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		writeFile(t, filepath.Join(path, "20250101000000_one.sql"), "CREATE TABLE um (id bigint);\n")
+		writeFile(t, filepath.Join(path, "20250101000001_two.sql"), "CREATE TABLE dois (id int);\n")
+		if err := migration.Rehash(p.Dir); err != nil {
+			t.Fatal(err)
+		}
+		_, err := p.Apply(ctx, url, migration.ApplyOptions{})
+		if err == nil || !strings.Contains(err.Error(), "20250101000000_one.sql") || !strings.Contains(err.Error(), "changed") {
+			t.Fatalf("err = %v; want a refusal naming 20250101000000_one.sql", err)
+		}
+		if got := tables(t, url); !slices.Equal(got, []string{"um"}) {
+			t.Fatalf("tables = %v; the pending file ran", got)
+		}
+	})
+
+	t.Run("stale atlas.sum is refused before anything runs", func(t *testing.T) {
+		t.Parallel()
+		p, path := withHistory(t)
+		files := sqlFiles(t, path)
+		last := filepath.Join(path, files[len(files)-1])
+		b, _ := os.ReadFile(last)
+		writeFile(t, last, string(b)+"\nCREATE TABLE extra (id int);\n")
+		url := dbtest.URL(t)
+		_, err := p.Apply(ctx, url, migration.ApplyOptions{})
+		if err == nil || !strings.Contains(err.Error(), files[len(files)-1]) || !strings.Contains(err.Error(), "atlas.sum") {
+			t.Fatalf("err = %v; want a refusal naming %s", err, files[len(files)-1])
+		}
+		if got := tables(t, url); len(got) != 0 {
+			t.Fatalf("tables = %v; want none", got)
+		}
+	})
+
+	t.Run("dry run prints and touches nothing", func(t *testing.T) {
+		t.Parallel()
+		p, _ := withHistory(t)
+		var out bytes.Buffer
+		p.Out = &out
+		url := dbtest.URL(t)
+		res, err := p.Apply(ctx, url, migration.ApplyOptions{DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(res.Applied) != 3 || !strings.Contains(out.String(), `CREATE TABLE "public"."matriculas"`) {
+			t.Fatalf("dry run = %+v, output:\n%s", res, out.String())
+		}
+		var exists bool
+		if err := openSQL(t, url).QueryRow(`SELECT to_regclass('atlas_schema_revisions.atlas_schema_revisions') IS NOT NULL`).Scan(&exists); err != nil {
+			t.Fatal(err)
+		}
+		if exists || len(tables(t, url)) != 0 {
+			t.Fatalf("dry run changed the database (revisions table %v, tables %v)", exists, tables(t, url))
+		}
+	})
+}
+
+func TestApplyAll(t *testing.T) {
+	t.Parallel()
+	p, path := withHistory(t)
+	dir, err := migration.DirFS(os.DirFS(path))
+	if err != nil {
+		t.Fatal(err)
+	}
+	url := dbtest.URL(t)
+	if err := migration.ApplyAll(context.Background(), url, dir); err != nil {
+		t.Fatal(err)
+	}
+	st, err := p.Status(context.Background(), url)
+	if err != nil || len(st.Pending) != 0 || st.Current == "" {
+		t.Fatalf("status = %+v, %v; want head", st, err)
+	}
+}
+
+func TestProject_Down(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+
+	t.Run("round trip", func(t *testing.T) {
+		t.Parallel()
+		p, path := withHistory(t)
+		files := sqlFiles(t, path)
+		v2 := strings.SplitN(files[1], "_", 2)[0]
+		url, atTwo, atHead := dbtest.URL(t), dbtest.URL(t), dbtest.URL(t)
+		for _, c := range []struct {
+			url string
+			n   int
+		}{{url, 0}, {atTwo, 2}, {atHead, 0}} {
+			if _, err := p.Apply(ctx, c.url, migration.ApplyOptions{N: c.n}); err != nil {
+				t.Fatal(err)
+			}
+		}
+
+		var out bytes.Buffer
+		p.Out = &out
+		dry, err := p.Down(ctx, url, migration.DownOptions{N: 1, DryRun: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if len(dry.SQL) == 0 || !strings.Contains(out.String(), `DROP TABLE "public"."matriculas"`) {
+			t.Fatalf("dry run SQL %v, output:\n%s", dry.SQL, out.String())
+		}
+		sameSchema(t, url, atHead)
+
+		res, err := p.Down(ctx, url, migration.DownOptions{N: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		if res.To != v2 || len(res.Reverted) != 1 {
+			t.Fatalf("down = %+v; want to %s", res, v2)
+		}
+		sameSchema(t, url, atTwo)
+		st, err := p.Status(ctx, url)
+		if err != nil || st.Current != v2 || len(st.Pending) != 1 {
+			t.Fatalf("status after down = %+v, %v", st, err)
+		}
+
+		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		sameSchema(t, url, atHead)
+
+		if _, err := p.Down(ctx, url, migration.DownOptions{To: "0"}); err != nil {
+			t.Fatal(err)
+		}
+		if got := tables(t, url); len(got) != 0 {
+			t.Fatalf("tables after down --to 0 = %v", got)
+		}
+		if n := revisionCount(t, url); n != 0 {
+			t.Fatalf("revisions after down --to 0 = %d", n)
+		}
+	})
+
+	t.Run("drift is refused unless forced", func(t *testing.T) {
+		t.Parallel()
+		p, _ := withHistory(t)
+		url := dbtest.URL(t)
+		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := openSQL(t, url).Exec(`CREATE TABLE intrusa (id int)`); err != nil {
+			t.Fatal(err)
+		}
+		res, err := p.Down(ctx, url, migration.DownOptions{N: 1})
+		if !errors.Is(err, migration.ErrDrift) || len(res.Drift) == 0 {
+			t.Fatalf("down on a drifted schema = %v; want ErrDrift", err)
+		}
+		if got := tables(t, url); !slices.Contains(got, "matriculas") {
+			t.Fatalf("refused down changed tables: %v", got)
+		}
+		if _, err := p.Down(ctx, url, migration.DownOptions{N: 1, Force: true}); err != nil {
+			t.Fatal(err)
+		}
+		if got := tables(t, url); slices.Contains(got, "matriculas") || slices.Contains(got, "intrusa") {
+			t.Fatalf("forced down left %v", got)
+		}
+	})
+}
+
+func TestProject_Lint(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p, path := newProject(t)
+	writeFile(t, filepath.Join(path, "20250101000000_one.sql"), "CREATE TABLE um (id int, nome text);\n")
+	drop := filepath.Join(path, "20250101000001_drop.sql")
+	writeFile(t, drop, "CREATE INDEX um_id ON um (id);\nALTER TABLE um DROP COLUMN nome;\n")
+	if err := migration.Rehash(p.Dir); err != nil {
+		t.Fatal(err)
+	}
+
+	findings, err := p.Lint(ctx, migration.LintOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) != 1 {
+		t.Fatalf("findings = %v; want one", findings)
+	}
+	f := findings[0]
+	if f.File != "20250101000001_drop.sql" || f.Line != 2 || f.Analyzer != "destructive" || f.Code != "DS103" || f.Acknowledged {
+		t.Fatalf("finding = %+v", f)
+	}
+	if got := f.String(); !strings.HasPrefix(got, "20250101000001_drop.sql:2: ") || !strings.Contains(got, `"nome"`) {
+		t.Fatalf("finding text = %q", got)
+	}
+
+	writeFile(t, drop, "CREATE INDEX um_id ON um (id);\n-- atlas:nolint destructive\nALTER TABLE um DROP COLUMN nome;\n")
+	if err := migration.Rehash(p.Dir); err != nil {
+		t.Fatal(err)
+	}
+	findings, err = p.Lint(ctx, migration.LintOptions{Latest: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) != 1 || !findings[0].Acknowledged {
+		t.Fatalf("findings after nolint = %v; want one acknowledged", findings)
+	}
+}
+
+func TestProject_Validate(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	p, path := withHistory(t)
+	if err := p.Validate(ctx); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, filepath.Join(path, "29990101000000_broken.sql"), "ALTER TABLE nenhuma ADD COLUMN x int;\n")
+	if err := migration.Rehash(p.Dir); err != nil {
+		t.Fatal(err)
+	}
+	err := p.Validate(ctx)
+	var serr *migration.StatementError
+	if !errors.As(err, &serr) || serr.File != "29990101000000_broken.sql" {
+		t.Fatalf("err = %v; want the broken file named", err)
+	}
+}
+
+func TestRevisions_Init(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	db := openSQL(t, url)
+	store := migration.NewRevisions(db)
+	if err := store.Init(context.Background()); err != nil {
+		t.Fatal(err)
+	}
+	if err := store.Init(context.Background()); err != nil {
+		t.Fatalf("second Init: %v", err)
+	}
+	// The Atlas CLI's table, column by column.
+	want := []string{
+		"version|character varying|NO|",
+		"description|character varying|NO|",
+		"type|bigint|NO|2",
+		"applied|bigint|NO|0",
+		"total|bigint|NO|0",
+		"executed_at|timestamp with time zone|NO|",
+		"execution_time|bigint|NO|",
+		"error|text|YES|",
+		"error_stmt|text|YES|",
+		"hash|character varying|NO|",
+		"partial_hashes|jsonb|YES|",
+		"operator_version|character varying|NO|",
+	}
+	rows, err := db.Query(`SELECT column_name || '|' || data_type || '|' || is_nullable || '|' || coalesce(column_default, '')
+FROM information_schema.columns
+WHERE table_schema = 'atlas_schema_revisions' AND table_name = 'atlas_schema_revisions'
+ORDER BY ordinal_position`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var got []string
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		got = append(got, s)
+	}
+	if !slices.Equal(got, want) {
+		t.Fatalf("columns:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+	var pk string
+	if err := db.QueryRow(`SELECT string_agg(a.attname, ',') FROM pg_index i
+JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY (i.indkey)
+WHERE i.indrelid = 'atlas_schema_revisions.atlas_schema_revisions'::regclass AND i.indisprimary`).Scan(&pk); err != nil {
+		t.Fatal(err)
+	}
+	if pk != "version" {
+		t.Fatalf("primary key = %q; want version", pk)
+	}
+}
+
+func TestRevisions_WriteRevision(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	store := migration.NewRevisions(openSQL(t, dbtest.URL(t)))
+	if err := store.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	rev := &migrate.Revision{Version: "20250101000000", Description: "um", Type: migrate.RevisionTypeExecute,
+		Applied: 1, Total: 2, Hash: "h", PartialHashes: []string{"h1:a"}, OperatorVersion: "test"}
+	if err := store.WriteRevision(ctx, rev); err != nil {
+		t.Fatal(err)
+	}
+	rev.Applied, rev.Error, rev.ErrorStmt = 2, "boom", "SELECT 1"
+	if err := store.WriteRevision(ctx, rev); err != nil {
+		t.Fatal(err)
+	}
+	got, err := store.ReadRevision(ctx, rev.Version)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Applied != 2 || got.Error != "boom" || got.ErrorStmt != "SELECT 1" || !slices.Equal(got.PartialHashes, []string{"h1:a"}) || got.Type != migrate.RevisionTypeExecute {
+		t.Fatalf("read back %+v", got)
+	}
+	if err := store.DeleteRevision(ctx, rev.Version); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := store.ReadRevision(ctx, rev.Version); !errors.Is(err, migrate.ErrRevisionNotExist) {
+		t.Fatalf("after delete: %v; want ErrRevisionNotExist", err)
+	}
+}
+
+func TestNewFile(t *testing.T) {
+	t.Parallel()
+	p, path := newProject(t)
+	writeFile(t, filepath.Join(path, "29990101000000_future.sql"), "SELECT 1;\n")
+	name, err := migration.NewFile(p.Dir, "seed_cursos")
+	if err != nil {
+		t.Fatal(err)
+	}
+	if name != "29990101000001_seed_cursos.sql" {
+		t.Fatalf("name = %q; want the version after the newest file", name)
+	}
+	if err := migrate.Validate(p.Dir); err != nil {
+		t.Fatalf("directory not re-hashed: %v", err)
+	}
+	if _, err := migration.NewFile(p.Dir, "bad name"); err == nil {
+		t.Fatal("accepted a name with a space")
+	}
+}
+
+func TestDirFS(t *testing.T) {
+	t.Parallel()
+	mem := &migrate.MemDir{}
+	for name, body := range map[string]string{"1_a.sql": "SELECT 1;\n", "2_b.sql": "SELECT 2;\n"} {
+		if err := mem.WriteFile(name, []byte(body)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	sum, err := mem.Checksum()
+	if err != nil {
+		t.Fatal(err)
+	}
+	sumText, _ := sum.MarshalText()
+	fsys := fstest.MapFS{
+		"1_a.sql":   {Data: []byte("SELECT 1;\n")},
+		"2_b.sql":   {Data: []byte("SELECT 2;\n")},
+		"atlas.sum": {Data: sumText},
+		"README.md": {Data: []byte("not a migration")},
+	}
+	dir, err := migration.DirFS(fsys)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := dir.Files()
+	if err != nil || len(files) != 2 || files[0].Name() != "1_a.sql" {
+		t.Fatalf("files = %v, %v", files, err)
+	}
+	if err := migrate.Validate(dir); err != nil {
+		t.Fatalf("validate: %v", err)
+	}
+}
