@@ -1,0 +1,174 @@
+// Package dbtest hands each test its own fresh PostgreSQL database.
+//
+// A test binary uses one server: the one at TEST_DATABASE_URL, else
+// DATABASE_URL, else a throwaway server started by pgserver on first use. A
+// template database is prepared once per binary by the setup function given
+// to Main (typically: apply the migrations), and every database New or URL
+// returns is a cheap copy of it, dropped when the test ends.
+//
+//	func TestMain(m *testing.M) { dbtest.Main(m, applyMigrations) }
+//
+//	func TestThing(t *testing.T) {
+//		pool := dbtest.New(t)
+//		...
+//	}
+package dbtest
+
+import (
+	"context"
+	"fmt"
+	"net/url"
+	"os"
+	"strconv"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/versiona/versiona/internal/pgserver"
+)
+
+// SetupFunc prepares the template database at url. It must close every
+// connection it opens before returning.
+type SetupFunc func(ctx context.Context, url string) error
+
+var (
+	setup SetupFunc
+
+	once     sync.Once
+	onceErr  error
+	server   *pgserver.Server // nil when an external server is used
+	adminURL string           // a maintenance database on the server
+	admin    *pgxpool.Pool
+	template string // template database name
+	fileCopy bool   // server supports CREATE DATABASE ... STRATEGY FILE_COPY
+	counter  atomic.Int64
+)
+
+// Main runs the tests of a package with fn preparing the template database
+// (nil: an empty database), then stops what it started and exits with the
+// tests' exit code. Call it from TestMain.
+func Main(m *testing.M, fn SetupFunc) {
+	setup = fn
+	code := m.Run()
+	shutdown()
+	os.Exit(code)
+}
+
+// New returns a pool on a fresh database cloned from the template. The
+// database and pool are closed and dropped when the test ends.
+func New(t testing.TB) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), URL(t))
+	if err != nil {
+		t.Fatalf("dbtest: opening pool: %v", err)
+	}
+	t.Cleanup(pool.Close) // runs before the drop registered by URL
+	return pool
+}
+
+// URL returns the URL of a fresh database cloned from the template, dropped
+// (with any remaining connections) when the test ends.
+func URL(t testing.TB) string {
+	t.Helper()
+	ctx := context.Background()
+	if err := start(ctx); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	name := fmt.Sprintf("%s_%d", prefix(), counter.Add(1))
+	stmt := "CREATE DATABASE " + pgx.Identifier{name}.Sanitize() + " TEMPLATE " + pgx.Identifier{template}.Sanitize()
+	if fileCopy {
+		stmt += " STRATEGY FILE_COPY"
+	}
+	if _, err := admin.Exec(ctx, stmt); err != nil {
+		t.Fatalf("dbtest: creating database %s: %v", name, err)
+	}
+	t.Cleanup(func() {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		defer cancel()
+		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
+			t.Errorf("dbtest: dropping database %s: %v", name, err)
+		}
+	})
+	return withDatabase(adminURL, name)
+}
+
+// ServerURL returns the URL of database db on the test server, for tests
+// that manage databases themselves (db "postgres" always exists).
+func ServerURL(t testing.TB, db string) string {
+	t.Helper()
+	if err := start(context.Background()); err != nil {
+		t.Fatalf("dbtest: %v", err)
+	}
+	return withDatabase(adminURL, db)
+}
+
+// start finds or starts the server and prepares the template, once.
+func start(ctx context.Context) error {
+	once.Do(func() { onceErr = prepare(ctx) })
+	return onceErr
+}
+
+func prepare(ctx context.Context) error {
+	adminURL = os.Getenv("TEST_DATABASE_URL")
+	if adminURL == "" {
+		adminURL = os.Getenv("DATABASE_URL")
+	}
+	if adminURL == "" {
+		srv, err := pgserver.Start(ctx, pgserver.Options{})
+		if err != nil {
+			return err
+		}
+		server, adminURL = srv, srv.URL("postgres")
+	}
+	var err error
+	if admin, err = pgxpool.New(ctx, adminURL); err != nil {
+		return fmt.Errorf("connecting to the test server: %w", err)
+	}
+	var version int
+	if err := admin.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&version); err != nil {
+		return fmt.Errorf("connecting to the test server: %w", err)
+	}
+	fileCopy = version >= 150000
+
+	template = prefix() + "_template"
+	if _, err := admin.Exec(ctx, "CREATE DATABASE "+pgx.Identifier{template}.Sanitize()); err != nil {
+		return fmt.Errorf("creating the template database: %w", err)
+	}
+	if setup != nil {
+		if err := setup(ctx, withDatabase(adminURL, template)); err != nil {
+			return fmt.Errorf("preparing the template database: %w", err)
+		}
+	}
+	return nil
+}
+
+// shutdown drops the template and stops the server if this binary started
+// one.
+func shutdown() {
+	if admin != nil {
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{template}.Sanitize()+" WITH (FORCE)")
+		cancel()
+		admin.Close()
+	}
+	if server != nil {
+		_ = server.Stop()
+	}
+}
+
+// prefix names this binary's databases, so that test binaries sharing one
+// external server do not collide.
+func prefix() string { return "versiona_test_" + strconv.Itoa(os.Getpid()) }
+
+func withDatabase(rawURL, db string) string {
+	u, err := url.Parse(rawURL)
+	if err != nil {
+		return rawURL
+	}
+	u.Path = "/" + db
+	return u.String()
+}
