@@ -110,15 +110,21 @@ func (p *Project) Apply(ctx context.Context, dbURL string, opts ApplyOptions) (*
 			return nil, fmt.Errorf("acquiring lock %q: %w", LockName, err)
 		}
 		defer unlock()
+	}
+	applied, exists, err := revs.read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if !exists && !opts.DryRun {
 		if err := revs.Init(ctx); err != nil {
 			return nil, err
 		}
 	}
-	pending, err := p.pending(ctx, drv, revs, opts)
+	pending, err := p.pending(ctx, drv, &readOnce{revs, applied}, opts)
 	if err != nil {
 		return nil, err
 	}
-	res := &ApplyResult{}
+	res := &ApplyResult{Current: currentVersion(applied)}
 	for _, f := range pending {
 		res.Applied = append(res.Applied, f.Name())
 	}
@@ -133,22 +139,23 @@ func (p *Project) Apply(ctx context.Context, dbURL string, opts ApplyOptions) (*
 		if err := p.applyFile(ctx, conn, f); err != nil {
 			return res, err
 		}
+		res.Current = f.Version()
 	}
-	all, err := revs.ReadRevisions(ctx)
-	if err != nil {
-		return res, err
-	}
-	res.Current = currentVersion(all)
 	return res, nil
 }
 
+// readOnce serves the revisions already read, so the executor's check of
+// the history costs no second query.
+type readOnce struct {
+	*Revisions
+	revs []*migrate.Revision
+}
+
+func (r *readOnce) ReadRevisions(context.Context) ([]*migrate.Revision, error) { return r.revs, nil }
+
 // pending checks the history and returns the files to run.
-func (p *Project) pending(ctx context.Context, drv migrate.Driver, revs *Revisions, opts ApplyOptions) ([]migrate.File, error) {
-	applied, err := revs.ReadRevisions(ctx)
-	if err != nil {
-		return nil, err
-	}
-	if err := checkApplied(p.Dir, applied); err != nil {
+func (p *Project) pending(ctx context.Context, drv migrate.Driver, revs *readOnce, opts ApplyOptions) ([]migrate.File, error) {
+	if err := checkApplied(p.Dir, revs.revs); err != nil {
 		return nil, err
 	}
 	ex, err := migrate.NewExecutor(drv, p.Dir, revs, migrate.WithOperatorVersion(OperatorVersion))

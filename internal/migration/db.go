@@ -12,7 +12,8 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
-	_ "github.com/jackc/pgx/v5/stdlib" // registers the "pgx" database/sql driver
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/versiona/versiona/internal/pgserver"
 )
@@ -22,10 +23,14 @@ func openDB(ctx context.Context, rawURL string) (*sql.DB, error) {
 	if rawURL == "" {
 		return nil, errors.New("no database URL: set DATABASE_URL or pass --url")
 	}
-	db, err := sql.Open("pgx", rawURL)
+	cfg, err := pgx.ParseConfig(rawURL)
 	if err != nil {
-		return nil, fmt.Errorf("opening database: %w", err)
+		return nil, fmt.Errorf("parsing database URL: %w", err)
 	}
+	// A migration run sends each query a handful of times at most: one
+	// round trip per query beats preparing and caching statements.
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
+	db := stdlib.OpenDB(*cfg)
 	if err := db.PingContext(ctx); err != nil {
 		db.Close()
 		return nil, fmt.Errorf("connecting to %s: %w", redact(rawURL), err)

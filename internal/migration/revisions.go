@@ -76,28 +76,34 @@ func (r *Revisions) Ident() *migrate.TableIdent {
 // ReadRevisions implements migrate.RevisionReadWriter. It returns the
 // revisions ordered by version, and none when the table does not exist.
 func (r *Revisions) ReadRevisions(ctx context.Context) ([]*migrate.Revision, error) {
+	revs, _, err := r.read(ctx)
+	return revs, err
+}
+
+// read returns the revisions and whether the table exists.
+func (r *Revisions) read(ctx context.Context) ([]*migrate.Revision, bool, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT `+revisionColumns+`
 FROM "atlas_schema_revisions"."atlas_schema_revisions"
 WHERE version <> $1 ORDER BY version`, cloudIdentifier)
 	if err != nil {
 		if missingTable(err) {
-			return nil, nil
+			return nil, false, nil
 		}
-		return nil, fmt.Errorf("reading revisions: %w", err)
+		return nil, false, fmt.Errorf("reading revisions: %w", err)
 	}
 	defer rows.Close()
 	var revs []*migrate.Revision
 	for rows.Next() {
 		rev, err := scanRevision(rows)
 		if err != nil {
-			return nil, err
+			return nil, false, err
 		}
 		revs = append(revs, rev)
 	}
 	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("reading revisions: %w", err)
+		return nil, false, fmt.Errorf("reading revisions: %w", err)
 	}
-	return revs, nil
+	return revs, true, nil
 }
 
 // ReadRevision implements migrate.RevisionReadWriter. It returns
@@ -131,16 +137,16 @@ func (r *Revisions) WriteRevision(ctx context.Context, rev *migrate.Revision) er
 	if rev.Version == cloudIdentifier {
 		return errors.New("writing the revisions table identifier row is not allowed")
 	}
-	var partial []byte
+	var partial sql.NullString
 	if len(rev.PartialHashes) > 0 {
 		b, err := json.Marshal(rev.PartialHashes)
 		if err != nil {
 			return fmt.Errorf("encoding partial hashes of %s: %w", rev.Version, err)
 		}
-		partial = b
+		partial = sql.NullString{String: string(b), Valid: true}
 	}
 	_, err := r.q.ExecContext(ctx, `INSERT INTO "atlas_schema_revisions"."atlas_schema_revisions"
-(`+revisionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+(`+revisionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
 ON CONFLICT (version) DO UPDATE SET
 type = EXCLUDED.type, applied = EXCLUDED.applied, total = EXCLUDED.total,
 execution_time = EXCLUDED.execution_time, error = EXCLUDED.error,
