@@ -1,0 +1,215 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/versiona/versiona/internal/dbtest"
+)
+
+func TestMain(m *testing.M) { dbtest.Main(m, nil) }
+
+const blogSchema = `
+CREATE TABLE usuarios (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  nome varchar(100) NOT NULL,
+  email text NOT NULL
+);
+`
+
+const comentarioSchema = `
+CREATE TABLE comentario (
+  id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY,
+  usuario_id bigint NOT NULL REFERENCES usuarios (id),
+  texto varchar(200) NOT NULL
+);
+CREATE INDEX comentario_usuario_id_idx ON comentario (usuario_id);
+`
+
+// invocation runs the command in process and returns its exit code and output.
+type invocation struct {
+	code           int
+	stdout, stderr string
+}
+
+func migrate(t *testing.T, args ...string) invocation {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	err := run(context.Background(), args, &stdout, &stderr)
+	code := exitCode(err, &stderr)
+	return invocation{code: code, stdout: stdout.String(), stderr: stderr.String()}
+}
+
+// workspace makes a schema file and an empty migration directory, and
+// returns the flags pointing at them and at scratch and target databases.
+func workspace(t *testing.T, schemaSQL string) (flags []string, dir, schemaPath string) {
+	t.Helper()
+	root := t.TempDir()
+	dir, schemaPath = filepath.Join(root, "migrations"), filepath.Join(root, "schema.sql")
+	if err := os.WriteFile(schemaPath, []byte(schemaSQL), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return []string{"--dir", dir, "--schema", schemaPath, "--dev-url", dbtest.ServerURL(t, "postgres")}, dir, schemaPath
+}
+
+func TestRun_Usage(t *testing.T) {
+	t.Setenv("DATABASE_URL", "")
+	tests := []struct {
+		name     string
+		args     []string
+		code     int
+		inStdout string
+		inStderr string
+	}{
+		{"no command", nil, 2, "", "no command"},
+		{"unknown command", []string{"upgrade"}, 2, "", `unknown command "upgrade"`},
+		{"help", []string{"-h"}, 0, "Commands:", ""},
+		{"command help documents exit codes", []string{"apply", "-h"}, 0, "Exit codes: 0 success, 1 failure, 2 usage error", ""},
+		{"help lists flags", []string{"diff", "-h"}, 0, "-check", ""},
+		{"unknown flag", []string{"apply", "--nope"}, 2, "", "flag provided but not defined"},
+		{"bad count", []string{"apply", "zero"}, 2, "", "N must be a positive number"},
+		{"count and --to", []string{"down", "1", "--to", "20250101000000", "--url", "postgres://x"}, 2, "", "not both"},
+		{"diff without name", []string{"diff"}, 2, "", "exactly one NAME"},
+		{"bad name", []string{"new", "a b"}, 2, "", "invalid migration name"},
+		{"no target database", []string{"status"}, 2, "", "DATABASE_URL"},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			got := migrate(t, tc.args...)
+			if got.code != tc.code || !strings.Contains(got.stdout, tc.inStdout) || !strings.Contains(got.stderr, tc.inStderr) {
+				t.Fatalf("migrate %v = exit %d\nstdout: %s\nstderr: %s\nwant exit %d, stdout with %q, stderr with %q",
+					tc.args, got.code, got.stdout, got.stderr, tc.code, tc.inStdout, tc.inStderr)
+			}
+		})
+	}
+}
+
+func TestRun_Workflow(t *testing.T) {
+	t.Setenv("DATABASE_URL", "")
+	flags, dir, schemaPath := workspace(t, blogSchema)
+	with := func(args ...string) []string { return append(args, flags...) }
+	url := dbtest.URL(t)
+
+	got := migrate(t, with("diff", "blog")...)
+	if got.code != 0 || !strings.Contains(got.stdout, "_blog.sql") {
+		t.Fatalf("diff: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	got = migrate(t, with("diff", "again")...)
+	if got.code != 0 || !strings.Contains(got.stdout, "no changes") {
+		t.Fatalf("second diff: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	if got = migrate(t, with("diff", "--check")...); got.code != 0 {
+		t.Fatalf("diff --check in sync: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+
+	if err := os.WriteFile(schemaPath, []byte(blogSchema+comentarioSchema), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	got = migrate(t, with("diff", "--check")...)
+	if got.code != 1 || !strings.Contains(got.stderr, "out of sync") || !strings.Contains(got.stdout, `"comentario"`) {
+		t.Fatalf("diff --check out of sync: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 2 {
+		t.Fatalf("--check wrote files: %d entries", len(entries))
+	}
+	if got = migrate(t, with("diff", "comentario")...); got.code != 0 {
+		t.Fatalf("diff comentario: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+
+	for _, args := range [][]string{{"validate"}, {"lint"}} {
+		if got = migrate(t, with(args...)...); got.code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, got.code, got.stdout, got.stderr)
+		}
+	}
+
+	got = migrate(t, with("apply", "--dry-run", "--url", url)...)
+	if got.code != 0 || !strings.Contains(got.stdout, `CREATE TABLE "public"."comentario"`) {
+		t.Fatalf("apply --dry-run: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	got = migrate(t, with("apply", "1", "--url", url)...)
+	if got.code != 0 || !strings.Contains(got.stdout, "applied 1 migration(s)") {
+		t.Fatalf("apply 1: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	got = migrate(t, with("status", "--url", url)...)
+	if got.code != 0 || !strings.Contains(got.stdout, "pending: 1 file(s)") || !strings.Contains(got.stdout, "_comentario.sql") {
+		t.Fatalf("status: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	t.Setenv("DATABASE_URL", url) // the default target
+	if got = migrate(t, with("apply")...); got.code != 0 {
+		t.Fatalf("apply: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	got = migrate(t, with("status")...)
+	if got.code != 0 || !strings.Contains(got.stdout, "the database is at head") {
+		t.Fatalf("status at head: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	got = migrate(t, with("down", "--dry-run")...)
+	if got.code != 0 || !strings.Contains(got.stdout, `DROP TABLE "public"."comentario"`) {
+		t.Fatalf("down --dry-run: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	if got = migrate(t, with("down")...); got.code != 0 {
+		t.Fatalf("down: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	got = migrate(t, with("status")...)
+	if !strings.Contains(got.stdout, "pending: 1 file(s)") {
+		t.Fatalf("status after down:\n%s", got.stdout)
+	}
+}
+
+func TestRun_Refusals(t *testing.T) {
+	t.Setenv("DATABASE_URL", "")
+
+	t.Run("diff names unsupported objects", func(t *testing.T) {
+		flags, dir, _ := workspace(t, blogSchema+"CREATE VIEW nomes AS SELECT nome FROM usuarios;\n")
+		got := migrate(t, append([]string{"diff", "x"}, flags...)...)
+		if got.code != 1 || !strings.Contains(got.stderr, "view public.nomes") {
+			t.Fatalf("exit %d\n%s%s", got.code, got.stdout, got.stderr)
+		}
+		if entries, _ := os.ReadDir(dir); len(entries) != 0 {
+			t.Fatalf("diff wrote %d file(s)", len(entries))
+		}
+	})
+
+	t.Run("lint fails on an unacknowledged drop", func(t *testing.T) {
+		flags, _, _ := workspace(t, blogSchema)
+		if got := migrate(t, append([]string{"diff", "blog"}, flags...)...); got.code != 0 {
+			t.Fatal(got.stderr)
+		}
+		got := migrate(t, append([]string{"new", "drop_email"}, flags...)...)
+		if got.code != 0 {
+			t.Fatal(got.stderr)
+		}
+		name := strings.TrimSpace(strings.TrimPrefix(got.stdout, "wrote "))
+		if err := os.WriteFile(name, []byte("ALTER TABLE usuarios DROP COLUMN email;\n"), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		if got := migrate(t, append([]string{"hash"}, flags...)...); got.code != 0 {
+			t.Fatal(got.stderr)
+		}
+		got = migrate(t, append([]string{"lint", "--latest", "1"}, flags...)...)
+		if got.code != 1 || !strings.Contains(got.stdout, filepath.Base(name)+":1:") || !strings.Contains(got.stdout, `"email"`) {
+			t.Fatalf("lint: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+		}
+	})
+}
+
+func TestExitCode(t *testing.T) {
+	var buf bytes.Buffer
+	for _, tc := range []struct {
+		err  error
+		code int
+	}{
+		{nil, 0},
+		{usagef("bad"), 2},
+		{errors.New("boom"), 1},
+		{errOutOfSync, 1},
+	} {
+		if got := exitCode(tc.err, &buf); got != tc.code {
+			t.Errorf("exitCode(%v) = %d; want %d", tc.err, got, tc.code)
+		}
+	}
+}
