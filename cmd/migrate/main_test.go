@@ -77,6 +77,7 @@ func TestRun_Usage(t *testing.T) {
 		{"diff without name", []string{"diff"}, 2, "", "exactly one NAME"},
 		{"bad name", []string{"new", "a b"}, 2, "", "invalid migration name"},
 		{"no target database", []string{"status"}, 2, "", "DATABASE_URL"},
+		{"missing directory", []string{"status", "--dir", "/nonexistent/migrations", "--url", "postgres://x"}, 1, "", "opening migration directory"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

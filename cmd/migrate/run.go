@@ -198,8 +198,9 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-func (c *cli) project() (*migration.Project, error) {
-	dir, err := migration.OpenDir(c.dir)
+// project opens the directory; create makes it when missing (diff).
+func (c *cli) project(create bool) (*migration.Project, error) {
+	dir, err := migration.OpenDir(c.dir, create)
 	if err != nil {
 		return nil, err
 	}
@@ -243,7 +244,7 @@ func runDiff(ctx context.Context, c *cli, pos []string) error {
 			return &usageError{msg: err.Error()}
 		}
 	}
-	p, err := c.project()
+	p, err := c.project(true)
 	if err != nil {
 		return err
 	}
@@ -278,7 +279,7 @@ func runApply(ctx context.Context, c *cli, pos []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := c.project()
+	p, err := c.project(false)
 	if err != nil {
 		return err
 	}
@@ -304,7 +305,7 @@ func runDown(ctx context.Context, c *cli, pos []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := c.project()
+	p, err := c.project(false)
 	if err != nil {
 		return err
 	}
@@ -320,7 +321,7 @@ func runStatus(ctx context.Context, c *cli, pos []string) error {
 	if err != nil {
 		return err
 	}
-	p, err := c.project()
+	p, err := c.project(false)
 	if err != nil {
 		return err
 	}
@@ -339,7 +340,7 @@ func runLint(ctx context.Context, c *cli, pos []string) error {
 	if c.latest < 0 {
 		return usagef("--latest must not be negative")
 	}
-	p, err := c.project()
+	p, err := c.project(false)
 	if err != nil {
 		return err
 	}
@@ -365,7 +366,7 @@ func runValidate(ctx context.Context, c *cli, pos []string) error {
 	if len(pos) > 0 {
 		return usagef("validate takes no arguments")
 	}
-	p, err := c.project()
+	p, err := c.project(false)
 	if err != nil {
 		return err
 	}
@@ -380,7 +381,7 @@ func runHash(_ context.Context, c *cli, pos []string) error {
 	if len(pos) > 0 {
 		return usagef("hash takes no arguments")
 	}
-	dir, err := migration.OpenDir(c.dir)
+	dir, err := migration.OpenDir(c.dir, false)
 	if err != nil {
 		return err
 	}
@@ -398,7 +399,7 @@ func runNew(_ context.Context, c *cli, pos []string) error {
 	if err := migration.CheckName(pos[0]); err != nil {
 		return &usageError{msg: err.Error()}
 	}
-	dir, err := migration.OpenDir(c.dir)
+	dir, err := migration.OpenDir(c.dir, true)
 	if err != nil {
 		return err
 	}

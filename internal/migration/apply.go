@@ -201,7 +201,8 @@ func checkApplied(dir migrate.Dir, revs []*migrate.Revision) error {
 		return fmt.Errorf("hashing migration directory: %w", err)
 	}
 	for _, rev := range revs {
-		if !rev.Type.Has(migrate.RevisionTypeExecute) || rev.Applied == 0 {
+		// A failed attempt applied nothing: its file may be fixed.
+		if !rev.Type.Has(migrate.RevisionTypeExecute) || (rev.Applied == 0 && rev.Total > 0) {
 			continue
 		}
 		f, ok := fileByVersion(files, rev.Version)

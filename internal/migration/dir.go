@@ -13,11 +13,13 @@ import (
 	"ariga.io/atlas/sql/migrate"
 )
 
-// OpenDir returns the migration directory at path, creating it when it does
-// not exist.
-func OpenDir(path string) (*migrate.LocalDir, error) {
-	if err := os.MkdirAll(path, 0o755); err != nil {
-		return nil, fmt.Errorf("creating migration directory: %w", err)
+// OpenDir returns the migration directory at path. With create set, a
+// missing directory is created; otherwise it is an error.
+func OpenDir(path string, create bool) (*migrate.LocalDir, error) {
+	if create {
+		if err := os.MkdirAll(path, 0o755); err != nil {
+			return nil, fmt.Errorf("creating migration directory: %w", err)
+		}
 	}
 	dir, err := migrate.NewLocalDir(path)
 	if err != nil {

@@ -127,7 +127,7 @@ var stages = []struct{ name, schema string }{
 func newProject(t testing.TB) (*migration.Project, string) {
 	t.Helper()
 	root := t.TempDir()
-	dir, err := migration.OpenDir(filepath.Join(root, "migrations"))
+	dir, err := migration.OpenDir(filepath.Join(root, "migrations"), true)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -215,7 +215,7 @@ func TestProject_Apply(t *testing.T) {
 			go func() {
 				defer wg.Done()
 				// Each run has its own project, connection and directory view.
-				dir, err := migration.OpenDir(path)
+				dir, err := migration.OpenDir(path, false)
 				if err != nil {
 					errs[i] = err
 					return
