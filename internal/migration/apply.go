@@ -125,10 +125,10 @@ func (p *Project) Apply(ctx context.Context, dbURL string, opts ApplyOptions) (*
 		return nil, err
 	}
 	res := &ApplyResult{Current: currentVersion(applied)}
-	for _, f := range pending {
-		res.Applied = append(res.Applied, f.Name())
-	}
 	if opts.DryRun {
+		for _, f := range pending {
+			res.Applied = append(res.Applied, f.Name())
+		}
 		return res, p.printDryRun(drv, pending)
 	}
 	w := p.out()
@@ -139,6 +139,7 @@ func (p *Project) Apply(ctx context.Context, dbURL string, opts ApplyOptions) (*
 		if err := p.applyFile(ctx, conn, f); err != nil {
 			return res, err
 		}
+		res.Applied = append(res.Applied, f.Name())
 		res.Current = f.Version()
 	}
 	return res, nil

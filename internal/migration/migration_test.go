@@ -261,10 +261,13 @@ func TestProject_Apply(t *testing.T) {
 		var out bytes.Buffer
 		p.Out = &out
 
-		_, err := p.Apply(ctx, url, migration.ApplyOptions{})
+		partial, err := p.Apply(ctx, url, migration.ApplyOptions{})
 		var serr *migration.StatementError
 		if !errors.As(err, &serr) || serr.File != "20250101000001_two.sql" || serr.Line != 2 || !strings.Contains(serr.Stmt, "nenhuma") {
 			t.Fatalf("err = %v; want a StatementError at 20250101000001_two.sql:2", err)
+		}
+		if !slices.Equal(partial.Applied, []string{"20250101000000_one.sql"}) {
+			t.Errorf("applied = %v; want only the first file", partial.Applied)
 		}
 		if !strings.Contains(out.String(), "20250101000001_two.sql:2") || !strings.Contains(out.String(), "INSERT INTO nenhuma") {
 			t.Errorf("output lacks file and statement:\n%s", out.String())
