@@ -9,6 +9,7 @@ import (
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
 	_ "ariga.io/atlas/sql/postgres/postgrescheck" // registers the PostgreSQL analyzers
+	"ariga.io/atlas/sql/schema"
 	"ariga.io/atlas/sql/sqlcheck"
 	"ariga.io/atlas/sql/sqlclient"
 )
@@ -142,7 +143,7 @@ func fileChanges(ctx context.Context, d *scratchDB, f migrate.File) (*sqlcheck.F
 		if err != nil {
 			return nil, fmt.Errorf("comparing schemas: %w", err)
 		}
-		pf.Changes = append(pf.Changes, &sqlcheck.Change{Stmt: s, Changes: changes})
+		pf.Changes = append(pf.Changes, &sqlcheck.Change{Stmt: s, Changes: renames(s.Text, changes)})
 		prev = next
 	}
 	pf.To = prev
@@ -150,6 +151,41 @@ func fileChanges(ctx context.Context, d *scratchDB, f migrate.File) (*sqlcheck.F
 		return nil, fmt.Errorf("comparing schemas: %w", err)
 	}
 	return pf, nil
+}
+
+// renames turns the drop + add that inspection sees for a RENAME statement
+// back into a rename, so it is reported as backward-incompatible rather than
+// as a loss of data.
+func renames(stmt string, changes schema.Changes) schema.Changes {
+	if !strings.Contains(strings.ToUpper(strings.Join(strings.Fields(stmt), " ")), " RENAME ") {
+		return changes
+	}
+	var dropT, addT *schema.Table
+	for _, c := range changes {
+		switch c := c.(type) {
+		case *schema.DropTable:
+			dropT = c.T
+		case *schema.AddTable:
+			addT = c.T
+		case *schema.ModifyTable:
+			var drop, add *schema.Column
+			for _, mc := range c.Changes {
+				switch mc := mc.(type) {
+				case *schema.DropColumn:
+					drop = mc.C
+				case *schema.AddColumn:
+					add = mc.C
+				}
+			}
+			if drop != nil && add != nil && len(c.Changes) == 2 {
+				c.Changes = schema.Changes{&schema.RenameColumn{From: drop, To: add}}
+			}
+		}
+	}
+	if dropT != nil && addT != nil && len(changes) == 2 {
+		return schema.Changes{&schema.RenameTable{From: dropT, To: addT}}
+	}
+	return changes
 }
 
 func analyzerName(az sqlcheck.Analyzer) string {

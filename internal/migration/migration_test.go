@@ -510,6 +510,23 @@ func TestProject_Lint(t *testing.T) {
 	}
 }
 
+func TestProject_Lint_rename(t *testing.T) {
+	t.Parallel()
+	p, path := newProject(t)
+	writeFile(t, filepath.Join(path, "20250101000000_one.sql"), "CREATE TABLE um (id int, nome text);\n")
+	writeFile(t, filepath.Join(path, "20250101000001_rename.sql"), "ALTER TABLE um RENAME COLUMN nome TO apelido;\n")
+	if err := migration.Rehash(p.Dir); err != nil {
+		t.Fatal(err)
+	}
+	findings, err := p.Lint(context.Background(), migration.LintOptions{Latest: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(findings) != 1 || findings[0].Analyzer != "incompatible" || findings[0].Code != "BC102" || findings[0].Line != 1 {
+		t.Fatalf("findings = %v; want one backward-incompatible rename", findings)
+	}
+}
+
 func TestProject_Validate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
