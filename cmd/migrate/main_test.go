@@ -90,6 +90,15 @@ func TestRun_Usage(t *testing.T) {
 	}
 }
 
+func TestRun_HelpPrintedOnce(t *testing.T) {
+	for _, c := range commands {
+		got := migrate(t, c.name, "-h")
+		if got.code != 0 || strings.Count(got.stdout, "Usage: migrate "+c.name) != 1 || got.stderr != "" {
+			t.Errorf("%s -h: exit %d, stdout:\n%s\nstderr:\n%s", c.name, got.code, got.stdout, got.stderr)
+		}
+	}
+}
+
 func TestRun_Workflow(t *testing.T) {
 	t.Setenv("DATABASE_URL", "")
 	flags, dir, schemaPath := workspace(t, blogSchema)

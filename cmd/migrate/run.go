@@ -155,7 +155,8 @@ func printUsage(w io.Writer) {
 func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr io.Writer) error {
 	c := &cli{stdout: stdout, stderr: stderr}
 	fs := flag.NewFlagSet(cmd.name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
+	fs.SetOutput(io.Discard) // usage and errors are printed below, once
+	fs.Usage = func() {}
 	fs.StringVar(&c.dir, "dir", "db/migrations", "migration directory")
 	fs.StringVar(&c.schema, "schema", "schema.sql", "desired-state schema file")
 	fs.StringVar(&c.url, "url", os.Getenv("DATABASE_URL"), "target database `URL` (default $DATABASE_URL)")
@@ -164,19 +165,20 @@ func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr
 	if cmd.flags != nil {
 		cmd.flags(fs, c)
 	}
-	fs.Usage = func() {
-		w := fs.Output()
+	usage := func(w io.Writer) {
 		fmt.Fprintf(w, "Usage: migrate %s [flags] %s\n\n%s\n\nFlags:\n", cmd.name, cmd.args, cmd.help)
+		fs.SetOutput(w)
 		fs.PrintDefaults()
+		fs.SetOutput(io.Discard)
 		fmt.Fprintln(w, exitCodes)
 	}
 	pos, err := parseInterleaved(fs, args)
-	if err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			fs.SetOutput(stdout)
-			fs.Usage()
-			return nil
-		}
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		usage(stdout)
+		return nil
+	case err != nil:
+		usage(stderr)
 		return &usageError{msg: err.Error()}
 	}
 	return cmd.run(ctx, c, pos)
