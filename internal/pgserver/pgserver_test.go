@@ -230,9 +230,9 @@ func TestHelperHoldServer(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	fmt.Printf("HOLDING %s %d\n", s.dir, s.cmd.Process.Pid)
 	usr1 := make(chan os.Signal, 1)
-	signal.Notify(usr1, syscall.SIGUSR1)
+	signal.Notify(usr1, syscall.SIGUSR1) // before reporting: the parent signals at once
+	fmt.Printf("HOLDING %s %d\n", s.dir, s.cmd.Process.Pid)
 	select {
 	case <-usr1:
 		panic("helper asked to panic")
