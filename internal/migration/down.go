@@ -135,6 +135,7 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 	if err != nil {
 		return nil, fmt.Errorf("comparing schemas: %w", err)
 	}
+	drift = withoutSchemaAttrs(drift)
 	if len(drift) > 0 {
 		res.Drift = planSQL(ctx, drv, drift)
 		fmt.Fprintf(w, "the live schema differs from the directory at version %s; the directory's state would need:\n", res.From)
@@ -150,6 +151,7 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 	if err != nil {
 		return nil, fmt.Errorf("comparing schemas: %w", err)
 	}
+	changes = withoutSchemaAttrs(changes)
 	var plan *migrate.Plan
 	if len(changes) > 0 {
 		if plan, err = drv.PlanChanges(ctx, "down", changes, func(o *migrate.PlanOptions) { o.Indent = "  " }); err != nil {
@@ -245,4 +247,17 @@ func planSQL(ctx context.Context, drv migrate.Driver, changes []schema.Change) [
 		out[i] = c.Cmd
 	}
 	return out
+}
+
+// withoutSchemaAttrs drops changes to the attributes of a schema itself
+// (its comment, say): a scratch database and a live one may be created from
+// different templates, and migrations do not own those.
+func withoutSchemaAttrs(changes []schema.Change) []schema.Change {
+	kept := changes[:0]
+	for _, c := range changes {
+		if _, ok := c.(*schema.ModifySchema); !ok {
+			kept = append(kept, c)
+		}
+	}
+	return kept
 }
