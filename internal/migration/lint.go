@@ -31,6 +31,7 @@ type Finding struct {
 	Acknowledged bool
 }
 
+// String formats the finding as "file:line: text [code]".
 func (f Finding) String() string {
 	s := fmt.Sprintf("%s:%d: %s", f.File, f.Line, f.Text)
 	if f.Code != "" {
