@@ -15,21 +15,19 @@ import (
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/escola"
 	"github.com/versiona/versiona/internal/dbtest"
+	"github.com/versiona/versiona/internal/migration"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m, applySchema) }
+func TestMain(m *testing.M) { dbtest.Main(m, migrate) }
 
-// applySchema prepares the template database.
-// TODO: apply the embedded migrations with the migration engine instead, so
-// tests run on exactly what `migrate apply` produces.
-func applySchema(ctx context.Context, url string) error {
-	conn, err := pgx.Connect(ctx, url)
+// migrate brings the template database to the head of the embedded
+// migrations, exactly as `migrate apply` does.
+func migrate(ctx context.Context, url string) error {
+	dir, err := migration.DirFS(versiona.Migrations)
 	if err != nil {
 		return err
 	}
-	defer conn.Close(ctx)
-	_, err = conn.PgConn().Exec(ctx, versiona.Schema).ReadAll()
-	return err
+	return migration.ApplyAll(ctx, url, dir)
 }
 
 // newService returns a Service on a fresh database and the pool under it.
