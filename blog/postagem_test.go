@@ -267,6 +267,28 @@ func TestService_PostagemPaging(t *testing.T) {
 	})
 }
 
+func TestService_PostagemList(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	s, _ := newService(t)
+	u := newUsuario(t, s)
+	want := []int64{newPostagem(t, s, u.ID).ID, newPostagem(t, s, u.ID).ID}
+
+	t.Run("by id", func(t *testing.T) {
+		ps, err := s.PostagemList(ctx, 0, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got := []int64{ps[0].ID, ps[1].ID}; len(ps) != 2 || !slices.Equal(got, want) {
+			t.Fatalf("got %+v, want ids %v", ps, want)
+		}
+	})
+	t.Run("bad limit", func(t *testing.T) {
+		_, err := s.PostagemList(ctx, 0, 0)
+		wantErr(t, err, versiona.ErrInvalid, "limit")
+	})
+}
+
 // checkOnceInOrder checks that got holds each id of want exactly once and
 // that consecutive elements are ordered by before.
 func checkOnceInOrder(t *testing.T, got []int64, want map[int64]bool, before func(a, b int) bool) {
