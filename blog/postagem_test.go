@@ -279,7 +279,7 @@ func TestService_PostagemList(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if got := []int64{ps[0].ID, ps[1].ID}; len(ps) != 2 || !slices.Equal(got, want) {
+		if got := idsOf(ps, func(p db.Postagem) int64 { return p.ID }); !slices.Equal(got, want) {
 			t.Fatalf("got %+v, want ids %v", ps, want)
 		}
 	})

@@ -23,6 +23,7 @@ type AlunoCreateParams struct {
 	DataNascimento *time.Time
 }
 
+// AlunoCreate inserts a aluno and returns the stored row.
 func (q *Queries) AlunoCreate(ctx context.Context, arg AlunoCreateParams) (Aluno, error) {
 	row := q.db.QueryRow(ctx, alunoCreate,
 		arg.Nome,
@@ -55,6 +56,7 @@ DELETE FROM alunos
 WHERE id = $1
 `
 
+// AlunoDelete deletes the aluno with id and returns the rows affected (0 or 1).
 func (q *Queries) AlunoDelete(ctx context.Context, id int64) (int64, error) {
 	result, err := q.db.Exec(ctx, alunoDelete, id)
 	if err != nil {
@@ -68,6 +70,7 @@ SELECT id, nome, email, telefone, data_nascimento, criado_em FROM alunos
 WHERE id = $1
 `
 
+// AlunoGet returns the aluno with id.
 func (q *Queries) AlunoGet(ctx context.Context, id int64) (Aluno, error) {
 	row := q.db.QueryRow(ctx, alunoGet, id)
 	var i Aluno
@@ -138,6 +141,7 @@ type AlunoUpdateParams struct {
 	ID             int64
 }
 
+// AlunoUpdate rewrites the aluno with id and returns the stored row.
 func (q *Queries) AlunoUpdate(ctx context.Context, arg AlunoUpdateParams) (Aluno, error) {
 	row := q.db.QueryRow(ctx, alunoUpdate,
 		arg.Nome,

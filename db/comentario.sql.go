@@ -22,6 +22,7 @@ type ComentarioCreateParams struct {
 	Texto      string
 }
 
+// ComentarioCreate inserts a comentario and returns the stored row.
 func (q *Queries) ComentarioCreate(ctx context.Context, arg ComentarioCreateParams) (Comentario, error) {
 	row := q.db.QueryRow(ctx, comentarioCreate, arg.UsuarioID, arg.PostagemID, arg.Texto)
 	var i Comentario
@@ -47,6 +48,7 @@ DELETE FROM comentario
 WHERE id = $1
 `
 
+// ComentarioDelete deletes the comentario with id and returns the rows affected (0 or 1).
 func (q *Queries) ComentarioDelete(ctx context.Context, id int64) (int64, error) {
 	result, err := q.db.Exec(ctx, comentarioDelete, id)
 	if err != nil {
@@ -60,6 +62,7 @@ SELECT id, usuario_id, postagem_id, texto, criado_em FROM comentario
 WHERE id = $1
 `
 
+// ComentarioGet returns the comentario with id.
 func (q *Queries) ComentarioGet(ctx context.Context, id int64) (Comentario, error) {
 	row := q.db.QueryRow(ctx, comentarioGet, id)
 	var i Comentario
@@ -177,6 +180,7 @@ type ComentarioUpdateParams struct {
 	ID    int64
 }
 
+// ComentarioUpdate rewrites the comentario with id and returns the stored row.
 func (q *Queries) ComentarioUpdate(ctx context.Context, arg ComentarioUpdateParams) (Comentario, error) {
 	row := q.db.QueryRow(ctx, comentarioUpdate, arg.Texto, arg.ID)
 	var i Comentario

@@ -41,6 +41,7 @@ func (r iteratorForAlunoCreateMany) Err() error {
 	return nil
 }
 
+// AlunoCreateMany bulk-loads alunos with COPY.
 func (q *Queries) AlunoCreateMany(ctx context.Context, arg []AlunoCreateManyParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"alunos"}, []string{"nome", "email", "telefone", "data_nascimento", "criado_em"}, &iteratorForAlunoCreateMany{rows: arg})
 }
@@ -76,6 +77,7 @@ func (r iteratorForComentarioCreateMany) Err() error {
 	return nil
 }
 
+// ComentarioCreateMany bulk-loads comentarios with COPY.
 func (q *Queries) ComentarioCreateMany(ctx context.Context, arg []ComentarioCreateManyParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"comentario"}, []string{"usuario_id", "postagem_id", "texto", "criado_em"}, &iteratorForComentarioCreateMany{rows: arg})
 }
@@ -111,6 +113,7 @@ func (r iteratorForCursoCreateMany) Err() error {
 	return nil
 }
 
+// CursoCreateMany bulk-loads cursos with COPY.
 func (q *Queries) CursoCreateMany(ctx context.Context, arg []CursoCreateManyParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"cursos"}, []string{"titulo", "descricao", "carga_horaria", "criado_em"}, &iteratorForCursoCreateMany{rows: arg})
 }
@@ -146,6 +149,7 @@ func (r iteratorForInstrutorCreateMany) Err() error {
 	return nil
 }
 
+// InstrutorCreateMany bulk-loads instrutores with COPY.
 func (q *Queries) InstrutorCreateMany(ctx context.Context, arg []InstrutorCreateManyParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"instrutores"}, []string{"nome", "email", "bio", "criado_em"}, &iteratorForInstrutorCreateMany{rows: arg})
 }
@@ -182,6 +186,7 @@ func (r iteratorForMatriculaCreateMany) Err() error {
 	return nil
 }
 
+// MatriculaCreateMany bulk-loads matriculas with COPY.
 func (q *Queries) MatriculaCreateMany(ctx context.Context, arg []MatriculaCreateManyParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"matriculas"}, []string{"aluno_id", "turma_id", "status", "nota", "matriculado_em"}, &iteratorForMatriculaCreateMany{rows: arg})
 }
@@ -218,6 +223,7 @@ func (r iteratorForPostagemCreateMany) Err() error {
 	return nil
 }
 
+// PostagemCreateMany bulk-loads postagens with COPY.
 func (q *Queries) PostagemCreateMany(ctx context.Context, arg []PostagemCreateManyParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"postagens"}, []string{"usuario_id", "titulo", "conteudo", "criado_em", "atualizado_em"}, &iteratorForPostagemCreateMany{rows: arg})
 }
@@ -256,6 +262,7 @@ func (r iteratorForTurmaCreateMany) Err() error {
 	return nil
 }
 
+// TurmaCreateMany bulk-loads turmas with COPY.
 func (q *Queries) TurmaCreateMany(ctx context.Context, arg []TurmaCreateManyParams) (int64, error) {
 	return q.db.CopyFrom(ctx, []string{"turmas"}, []string{"curso_id", "instrutor_id", "codigo", "data_inicio", "data_fim", "vagas", "criado_em"}, &iteratorForTurmaCreateMany{rows: arg})
 }

@@ -22,6 +22,7 @@ type CursoCreateParams struct {
 	CargaHoraria int32
 }
 
+// CursoCreate inserts a curso and returns the stored row.
 func (q *Queries) CursoCreate(ctx context.Context, arg CursoCreateParams) (Curso, error) {
 	row := q.db.QueryRow(ctx, cursoCreate, arg.Titulo, arg.Descricao, arg.CargaHoraria)
 	var i Curso
@@ -47,6 +48,7 @@ DELETE FROM cursos
 WHERE id = $1
 `
 
+// CursoDelete deletes the curso with id and returns the rows affected (0 or 1).
 func (q *Queries) CursoDelete(ctx context.Context, id int64) (int64, error) {
 	result, err := q.db.Exec(ctx, cursoDelete, id)
 	if err != nil {
@@ -60,6 +62,7 @@ SELECT id, titulo, descricao, carga_horaria, criado_em FROM cursos
 WHERE id = $1
 `
 
+// CursoGet returns the curso with id.
 func (q *Queries) CursoGet(ctx context.Context, id int64) (Curso, error) {
 	row := q.db.QueryRow(ctx, cursoGet, id)
 	var i Curso
@@ -126,6 +129,7 @@ type CursoUpdateParams struct {
 	ID           int64
 }
 
+// CursoUpdate rewrites the curso with id and returns the stored row.
 func (q *Queries) CursoUpdate(ctx context.Context, arg CursoUpdateParams) (Curso, error) {
 	row := q.db.QueryRow(ctx, cursoUpdate,
 		arg.Titulo,

@@ -22,6 +22,7 @@ type InstrutorCreateParams struct {
 	Bio   *string
 }
 
+// InstrutorCreate inserts a instrutor and returns the stored row.
 func (q *Queries) InstrutorCreate(ctx context.Context, arg InstrutorCreateParams) (Instrutor, error) {
 	row := q.db.QueryRow(ctx, instrutorCreate, arg.Nome, arg.Email, arg.Bio)
 	var i Instrutor
@@ -47,6 +48,7 @@ DELETE FROM instrutores
 WHERE id = $1
 `
 
+// InstrutorDelete deletes the instrutor with id and returns the rows affected (0 or 1).
 func (q *Queries) InstrutorDelete(ctx context.Context, id int64) (int64, error) {
 	result, err := q.db.Exec(ctx, instrutorDelete, id)
 	if err != nil {
@@ -60,6 +62,7 @@ SELECT id, nome, email, bio, criado_em FROM instrutores
 WHERE id = $1
 `
 
+// InstrutorGet returns the instrutor with id.
 func (q *Queries) InstrutorGet(ctx context.Context, id int64) (Instrutor, error) {
 	row := q.db.QueryRow(ctx, instrutorGet, id)
 	var i Instrutor
@@ -126,6 +129,7 @@ type InstrutorUpdateParams struct {
 	ID    int64
 }
 
+// InstrutorUpdate rewrites the instrutor with id and returns the stored row.
 func (q *Queries) InstrutorUpdate(ctx context.Context, arg InstrutorUpdateParams) (Instrutor, error) {
 	row := q.db.QueryRow(ctx, instrutorUpdate,
 		arg.Nome,

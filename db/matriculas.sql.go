@@ -36,6 +36,7 @@ type MatriculaCreateParams struct {
 	Nota    *float64
 }
 
+// MatriculaCreate inserts a matricula and returns the stored row.
 func (q *Queries) MatriculaCreate(ctx context.Context, arg MatriculaCreateParams) (Matricula, error) {
 	row := q.db.QueryRow(ctx, matriculaCreate,
 		arg.AlunoID,
@@ -68,6 +69,7 @@ DELETE FROM matriculas
 WHERE id = $1
 `
 
+// MatriculaDelete deletes the matricula with id and returns the rows affected (0 or 1).
 func (q *Queries) MatriculaDelete(ctx context.Context, id int64) (int64, error) {
 	result, err := q.db.Exec(ctx, matriculaDelete, id)
 	if err != nil {
@@ -81,6 +83,7 @@ SELECT id, aluno_id, turma_id, status, nota, matriculado_em FROM matriculas
 WHERE id = $1
 `
 
+// MatriculaGet returns the matricula with id.
 func (q *Queries) MatriculaGet(ctx context.Context, id int64) (Matricula, error) {
 	row := q.db.QueryRow(ctx, matriculaGet, id)
 	var i Matricula
@@ -262,6 +265,7 @@ type MatriculaUpdateParams struct {
 	ID     int64
 }
 
+// MatriculaUpdate rewrites the matricula with id and returns the stored row.
 func (q *Queries) MatriculaUpdate(ctx context.Context, arg MatriculaUpdateParams) (Matricula, error) {
 	row := q.db.QueryRow(ctx, matriculaUpdate, arg.Status, arg.Nota, arg.ID)
 	var i Matricula

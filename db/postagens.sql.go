@@ -22,6 +22,7 @@ type PostagemCreateParams struct {
 	Conteudo  string
 }
 
+// PostagemCreate inserts a postagem and returns the stored row.
 func (q *Queries) PostagemCreate(ctx context.Context, arg PostagemCreateParams) (Postagem, error) {
 	row := q.db.QueryRow(ctx, postagemCreate, arg.UsuarioID, arg.Titulo, arg.Conteudo)
 	var i Postagem
@@ -49,6 +50,7 @@ DELETE FROM postagens
 WHERE id = $1
 `
 
+// PostagemDelete deletes the postagem with id and returns the rows affected (0 or 1).
 func (q *Queries) PostagemDelete(ctx context.Context, id int64) (int64, error) {
 	result, err := q.db.Exec(ctx, postagemDelete, id)
 	if err != nil {
@@ -123,6 +125,7 @@ SELECT id, usuario_id, titulo, conteudo, criado_em, atualizado_em FROM postagens
 WHERE id = $1
 `
 
+// PostagemGet returns the postagem with id.
 func (q *Queries) PostagemGet(ctx context.Context, id int64) (Postagem, error) {
 	row := q.db.QueryRow(ctx, postagemGet, id)
 	var i Postagem
@@ -190,6 +193,8 @@ type PostagemListByUsuarioParams struct {
 	RowLimit  int32
 }
 
+// PostagemListByUsuario returns up to row_limit postagens of usuario_id with
+// id > after_id, by id.
 func (q *Queries) PostagemListByUsuario(ctx context.Context, arg PostagemListByUsuarioParams) ([]Postagem, error) {
 	rows, err := q.db.Query(ctx, postagemListByUsuario, arg.UsuarioID, arg.AfterID, arg.RowLimit)
 	if err != nil {
@@ -230,6 +235,7 @@ type PostagemUpdateParams struct {
 	ID       int64
 }
 
+// PostagemUpdate rewrites the postagem with id and returns the stored row.
 func (q *Queries) PostagemUpdate(ctx context.Context, arg PostagemUpdateParams) (Postagem, error) {
 	row := q.db.QueryRow(ctx, postagemUpdate, arg.Titulo, arg.Conteudo, arg.ID)
 	var i Postagem

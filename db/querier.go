@@ -9,42 +9,66 @@ import (
 )
 
 type Querier interface {
+	// AlunoCreate inserts a aluno and returns the stored row.
 	AlunoCreate(ctx context.Context, arg AlunoCreateParams) (Aluno, error)
+	// AlunoCreateMany bulk-loads alunos with COPY.
 	AlunoCreateMany(ctx context.Context, arg []AlunoCreateManyParams) (int64, error)
+	// AlunoDelete deletes the aluno with id and returns the rows affected (0 or 1).
 	AlunoDelete(ctx context.Context, id int64) (int64, error)
+	// AlunoGet returns the aluno with id.
 	AlunoGet(ctx context.Context, id int64) (Aluno, error)
 	// AlunoList returns up to row_limit alunos with id > after_id, by id.
 	AlunoList(ctx context.Context, arg AlunoListParams) ([]Aluno, error)
+	// AlunoUpdate rewrites the aluno with id and returns the stored row.
 	AlunoUpdate(ctx context.Context, arg AlunoUpdateParams) (Aluno, error)
+	// ComentarioCreate inserts a comentario and returns the stored row.
 	ComentarioCreate(ctx context.Context, arg ComentarioCreateParams) (Comentario, error)
+	// ComentarioCreateMany bulk-loads comentarios with COPY.
 	ComentarioCreateMany(ctx context.Context, arg []ComentarioCreateManyParams) (int64, error)
+	// ComentarioDelete deletes the comentario with id and returns the rows affected (0 or 1).
 	ComentarioDelete(ctx context.Context, id int64) (int64, error)
+	// ComentarioGet returns the comentario with id.
 	ComentarioGet(ctx context.Context, id int64) (Comentario, error)
 	// ComentarioList returns up to row_limit comentarios with id > after_id, by id.
 	ComentarioList(ctx context.Context, arg ComentarioListParams) ([]Comentario, error)
 	// ComentarioListByPostagem returns a postagem's comentarios with their
 	// authors' names, oldest first, after the cursor after_id.
 	ComentarioListByPostagem(ctx context.Context, arg ComentarioListByPostagemParams) ([]ComentarioListByPostagemRow, error)
+	// ComentarioUpdate rewrites the comentario with id and returns the stored row.
 	ComentarioUpdate(ctx context.Context, arg ComentarioUpdateParams) (Comentario, error)
+	// CursoCreate inserts a curso and returns the stored row.
 	CursoCreate(ctx context.Context, arg CursoCreateParams) (Curso, error)
+	// CursoCreateMany bulk-loads cursos with COPY.
 	CursoCreateMany(ctx context.Context, arg []CursoCreateManyParams) (int64, error)
+	// CursoDelete deletes the curso with id and returns the rows affected (0 or 1).
 	CursoDelete(ctx context.Context, id int64) (int64, error)
+	// CursoGet returns the curso with id.
 	CursoGet(ctx context.Context, id int64) (Curso, error)
 	// CursoList returns up to row_limit cursos with id > after_id, by id.
 	CursoList(ctx context.Context, arg CursoListParams) ([]Curso, error)
+	// CursoUpdate rewrites the curso with id and returns the stored row.
 	CursoUpdate(ctx context.Context, arg CursoUpdateParams) (Curso, error)
+	// InstrutorCreate inserts a instrutor and returns the stored row.
 	InstrutorCreate(ctx context.Context, arg InstrutorCreateParams) (Instrutor, error)
+	// InstrutorCreateMany bulk-loads instrutores with COPY.
 	InstrutorCreateMany(ctx context.Context, arg []InstrutorCreateManyParams) (int64, error)
+	// InstrutorDelete deletes the instrutor with id and returns the rows affected (0 or 1).
 	InstrutorDelete(ctx context.Context, id int64) (int64, error)
+	// InstrutorGet returns the instrutor with id.
 	InstrutorGet(ctx context.Context, id int64) (Instrutor, error)
 	// InstrutorList returns up to row_limit instrutores with id > after_id, by id.
 	InstrutorList(ctx context.Context, arg InstrutorListParams) ([]Instrutor, error)
+	// InstrutorUpdate rewrites the instrutor with id and returns the stored row.
 	InstrutorUpdate(ctx context.Context, arg InstrutorUpdateParams) (Instrutor, error)
 	// MatriculaCountAtivas counts the ativa matriculas of a turma.
 	MatriculaCountAtivas(ctx context.Context, turmaID int64) (int64, error)
+	// MatriculaCreate inserts a matricula and returns the stored row.
 	MatriculaCreate(ctx context.Context, arg MatriculaCreateParams) (Matricula, error)
+	// MatriculaCreateMany bulk-loads matriculas with COPY.
 	MatriculaCreateMany(ctx context.Context, arg []MatriculaCreateManyParams) (int64, error)
+	// MatriculaDelete deletes the matricula with id and returns the rows affected (0 or 1).
 	MatriculaDelete(ctx context.Context, id int64) (int64, error)
+	// MatriculaGet returns the matricula with id.
 	MatriculaGet(ctx context.Context, id int64) (Matricula, error)
 	// MatriculaList returns up to row_limit matriculas with id > after_id, by id.
 	MatriculaList(ctx context.Context, arg MatriculaListParams) ([]Matricula, error)
@@ -54,22 +78,34 @@ type Querier interface {
 	// MatriculaListByTurma returns a turma's roster: its matriculas with the
 	// alunos' names, by matricula id after the cursor after_id.
 	MatriculaListByTurma(ctx context.Context, arg MatriculaListByTurmaParams) ([]MatriculaListByTurmaRow, error)
+	// MatriculaUpdate rewrites the matricula with id and returns the stored row.
 	MatriculaUpdate(ctx context.Context, arg MatriculaUpdateParams) (Matricula, error)
+	// PostagemCreate inserts a postagem and returns the stored row.
 	PostagemCreate(ctx context.Context, arg PostagemCreateParams) (Postagem, error)
+	// PostagemCreateMany bulk-loads postagens with COPY.
 	PostagemCreateMany(ctx context.Context, arg []PostagemCreateManyParams) (int64, error)
+	// PostagemDelete deletes the postagem with id and returns the rows affected (0 or 1).
 	PostagemDelete(ctx context.Context, id int64) (int64, error)
 	// PostagemFeed returns the newest postagens older than the cursor
 	// (before_criado_em, before_id), each with its author's name and comment
 	// count. A NULL cursor starts at the newest.
 	PostagemFeed(ctx context.Context, arg PostagemFeedParams) ([]PostagemFeedRow, error)
+	// PostagemGet returns the postagem with id.
 	PostagemGet(ctx context.Context, id int64) (Postagem, error)
 	// PostagemList returns up to row_limit postagens with id > after_id, by id.
 	PostagemList(ctx context.Context, arg PostagemListParams) ([]Postagem, error)
+	// PostagemListByUsuario returns up to row_limit postagens of usuario_id with
+	// id > after_id, by id.
 	PostagemListByUsuario(ctx context.Context, arg PostagemListByUsuarioParams) ([]Postagem, error)
+	// PostagemUpdate rewrites the postagem with id and returns the stored row.
 	PostagemUpdate(ctx context.Context, arg PostagemUpdateParams) (Postagem, error)
+	// TurmaCreate inserts a turma and returns the stored row.
 	TurmaCreate(ctx context.Context, arg TurmaCreateParams) (Turma, error)
+	// TurmaCreateMany bulk-loads turmas with COPY.
 	TurmaCreateMany(ctx context.Context, arg []TurmaCreateManyParams) (int64, error)
+	// TurmaDelete deletes the turma with id and returns the rows affected (0 or 1).
 	TurmaDelete(ctx context.Context, id int64) (int64, error)
+	// TurmaGet returns the turma with id.
 	TurmaGet(ctx context.Context, id int64) (Turma, error)
 	// TurmaList returns up to row_limit turmas with id > after_id, by id.
 	TurmaList(ctx context.Context, arg TurmaListParams) ([]Turma, error)
@@ -82,17 +118,21 @@ type Querier interface {
 	// TurmaLockVagas locks the turma row until the end of the transaction and
 	// returns its seats, so that concurrent enrolments are counted one at a time.
 	TurmaLockVagas(ctx context.Context, id int64) (int32, error)
+	// TurmaUpdate rewrites the turma with id and returns the stored row.
 	TurmaUpdate(ctx context.Context, arg TurmaUpdateParams) (Turma, error)
 	// UsuarioCreate inserts a usuario and returns the stored row.
 	UsuarioCreate(ctx context.Context, arg UsuarioCreateParams) (Usuario, error)
 	// UsuarioCreateMany bulk-loads usuarios with COPY.
 	UsuarioCreateMany(ctx context.Context, arg []UsuarioCreateManyParams) (int64, error)
+	// UsuarioDelete deletes the usuario with id and returns the rows affected (0 or 1).
 	UsuarioDelete(ctx context.Context, id int64) (int64, error)
+	// UsuarioGet returns the usuario with id.
 	UsuarioGet(ctx context.Context, id int64) (Usuario, error)
 	// UsuarioList returns up to row_limit usuarios with id > after_id, by id.
 	UsuarioList(ctx context.Context, arg UsuarioListParams) ([]Usuario, error)
 	// UsuarioListTopCommenters ranks usuarios by how many comentarios they wrote.
 	UsuarioListTopCommenters(ctx context.Context, rowLimit int32) ([]UsuarioListTopCommentersRow, error)
+	// UsuarioUpdate rewrites the usuario with id and returns the stored row.
 	UsuarioUpdate(ctx context.Context, arg UsuarioUpdateParams) (Usuario, error)
 }
 

@@ -25,6 +25,7 @@ type TurmaCreateParams struct {
 	Vagas       int32
 }
 
+// TurmaCreate inserts a turma and returns the stored row.
 func (q *Queries) TurmaCreate(ctx context.Context, arg TurmaCreateParams) (Turma, error) {
 	row := q.db.QueryRow(ctx, turmaCreate,
 		arg.CursoID,
@@ -63,6 +64,7 @@ DELETE FROM turmas
 WHERE id = $1
 `
 
+// TurmaDelete deletes the turma with id and returns the rows affected (0 or 1).
 func (q *Queries) TurmaDelete(ctx context.Context, id int64) (int64, error) {
 	result, err := q.db.Exec(ctx, turmaDelete, id)
 	if err != nil {
@@ -76,6 +78,7 @@ SELECT id, curso_id, instrutor_id, codigo, data_inicio, data_fim, vagas, criado_
 WHERE id = $1
 `
 
+// TurmaGet returns the turma with id.
 func (q *Queries) TurmaGet(ctx context.Context, id int64) (Turma, error) {
 	row := q.db.QueryRow(ctx, turmaGet, id)
 	var i Turma
@@ -288,6 +291,7 @@ type TurmaUpdateParams struct {
 	ID          int64
 }
 
+// TurmaUpdate rewrites the turma with id and returns the stored row.
 func (q *Queries) TurmaUpdate(ctx context.Context, arg TurmaUpdateParams) (Turma, error) {
 	row := q.db.QueryRow(ctx, turmaUpdate,
 		arg.CursoID,

@@ -45,6 +45,7 @@ DELETE FROM usuarios
 WHERE id = $1
 `
 
+// UsuarioDelete deletes the usuario with id and returns the rows affected (0 or 1).
 func (q *Queries) UsuarioDelete(ctx context.Context, id int64) (int64, error) {
 	result, err := q.db.Exec(ctx, usuarioDelete, id)
 	if err != nil {
@@ -58,6 +59,7 @@ SELECT id, nome, email, criado_em FROM usuarios
 WHERE id = $1
 `
 
+// UsuarioGet returns the usuario with id.
 func (q *Queries) UsuarioGet(ctx context.Context, id int64) (Usuario, error) {
 	row := q.db.QueryRow(ctx, usuarioGet, id)
 	var i Usuario
@@ -157,6 +159,7 @@ type UsuarioUpdateParams struct {
 	ID    int64
 }
 
+// UsuarioUpdate rewrites the usuario with id and returns the stored row.
 func (q *Queries) UsuarioUpdate(ctx context.Context, arg UsuarioUpdateParams) (Usuario, error) {
 	row := q.db.QueryRow(ctx, usuarioUpdate, arg.Nome, arg.Email, arg.ID)
 	var i Usuario

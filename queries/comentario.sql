@@ -1,13 +1,16 @@
 -- name: ComentarioCreate :one
+-- ComentarioCreate inserts a comentario and returns the stored row.
 INSERT INTO comentario (usuario_id, postagem_id, texto)
 VALUES (@usuario_id, @postagem_id, @texto)
 RETURNING *;
 
 -- name: ComentarioCreateMany :copyfrom
+-- ComentarioCreateMany bulk-loads comentarios with COPY.
 INSERT INTO comentario (usuario_id, postagem_id, texto, criado_em)
 VALUES (@usuario_id, @postagem_id, @texto, @criado_em);
 
 -- name: ComentarioGet :one
+-- ComentarioGet returns the comentario with id.
 SELECT * FROM comentario
 WHERE id = @id;
 
@@ -29,11 +32,13 @@ ORDER BY c.id
 LIMIT @row_limit;
 
 -- name: ComentarioUpdate :one
+-- ComentarioUpdate rewrites the comentario with id and returns the stored row.
 UPDATE comentario
 SET texto = @texto
 WHERE id = @id
 RETURNING *;
 
 -- name: ComentarioDelete :execrows
+-- ComentarioDelete deletes the comentario with id and returns the rows affected (0 or 1).
 DELETE FROM comentario
 WHERE id = @id;

@@ -1,13 +1,16 @@
 -- name: MatriculaCreate :one
+-- MatriculaCreate inserts a matricula and returns the stored row.
 INSERT INTO matriculas (aluno_id, turma_id, status, nota)
 VALUES (@aluno_id, @turma_id, @status, sqlc.narg('nota'))
 RETURNING *;
 
 -- name: MatriculaCreateMany :copyfrom
+-- MatriculaCreateMany bulk-loads matriculas with COPY.
 INSERT INTO matriculas (aluno_id, turma_id, status, nota, matriculado_em)
 VALUES (@aluno_id, @turma_id, @status, @nota, @matriculado_em);
 
 -- name: MatriculaGet :one
+-- MatriculaGet returns the matricula with id.
 SELECT * FROM matriculas
 WHERE id = @id;
 
@@ -19,12 +22,14 @@ ORDER BY id
 LIMIT @row_limit;
 
 -- name: MatriculaUpdate :one
+-- MatriculaUpdate rewrites the matricula with id and returns the stored row.
 UPDATE matriculas
 SET status = @status, nota = sqlc.narg('nota')
 WHERE id = @id
 RETURNING *;
 
 -- name: MatriculaDelete :execrows
+-- MatriculaDelete deletes the matricula with id and returns the rows affected (0 or 1).
 DELETE FROM matriculas
 WHERE id = @id;
 

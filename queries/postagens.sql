@@ -1,13 +1,16 @@
 -- name: PostagemCreate :one
+-- PostagemCreate inserts a postagem and returns the stored row.
 INSERT INTO postagens (usuario_id, titulo, conteudo)
 VALUES (@usuario_id, @titulo, @conteudo)
 RETURNING *;
 
 -- name: PostagemCreateMany :copyfrom
+-- PostagemCreateMany bulk-loads postagens with COPY.
 INSERT INTO postagens (usuario_id, titulo, conteudo, criado_em, atualizado_em)
 VALUES (@usuario_id, @titulo, @conteudo, @criado_em, @atualizado_em);
 
 -- name: PostagemGet :one
+-- PostagemGet returns the postagem with id.
 SELECT * FROM postagens
 WHERE id = @id;
 
@@ -19,18 +22,22 @@ ORDER BY id
 LIMIT @row_limit;
 
 -- name: PostagemListByUsuario :many
+-- PostagemListByUsuario returns up to row_limit postagens of usuario_id with
+-- id > after_id, by id.
 SELECT * FROM postagens
 WHERE usuario_id = @usuario_id AND id > @after_id
 ORDER BY id
 LIMIT @row_limit;
 
 -- name: PostagemUpdate :one
+-- PostagemUpdate rewrites the postagem with id and returns the stored row.
 UPDATE postagens
 SET titulo = @titulo, conteudo = @conteudo, atualizado_em = now()
 WHERE id = @id
 RETURNING *;
 
 -- name: PostagemDelete :execrows
+-- PostagemDelete deletes the postagem with id and returns the rows affected (0 or 1).
 DELETE FROM postagens
 WHERE id = @id;
 

@@ -1,13 +1,16 @@
 -- name: TurmaCreate :one
+-- TurmaCreate inserts a turma and returns the stored row.
 INSERT INTO turmas (curso_id, instrutor_id, codigo, data_inicio, data_fim, vagas)
 VALUES (@curso_id, @instrutor_id, @codigo, @data_inicio, @data_fim, @vagas)
 RETURNING *;
 
 -- name: TurmaCreateMany :copyfrom
+-- TurmaCreateMany bulk-loads turmas with COPY.
 INSERT INTO turmas (curso_id, instrutor_id, codigo, data_inicio, data_fim, vagas, criado_em)
 VALUES (@curso_id, @instrutor_id, @codigo, @data_inicio, @data_fim, @vagas, @criado_em);
 
 -- name: TurmaGet :one
+-- TurmaGet returns the turma with id.
 SELECT * FROM turmas
 WHERE id = @id;
 
@@ -26,6 +29,7 @@ ORDER BY id
 LIMIT @row_limit;
 
 -- name: TurmaUpdate :one
+-- TurmaUpdate rewrites the turma with id and returns the stored row.
 UPDATE turmas
 SET curso_id = @curso_id, instrutor_id = @instrutor_id, codigo = @codigo,
     data_inicio = @data_inicio, data_fim = @data_fim, vagas = @vagas
@@ -33,6 +37,7 @@ WHERE id = @id
 RETURNING *;
 
 -- name: TurmaDelete :execrows
+-- TurmaDelete deletes the turma with id and returns the rows affected (0 or 1).
 DELETE FROM turmas
 WHERE id = @id;
 

@@ -10,6 +10,7 @@ INSERT INTO usuarios (nome, email, criado_em)
 VALUES (@nome, @email, @criado_em);
 
 -- name: UsuarioGet :one
+-- UsuarioGet returns the usuario with id.
 SELECT * FROM usuarios
 WHERE id = @id;
 
@@ -21,12 +22,14 @@ ORDER BY id
 LIMIT @row_limit;
 
 -- name: UsuarioUpdate :one
+-- UsuarioUpdate rewrites the usuario with id and returns the stored row.
 UPDATE usuarios
 SET nome = @nome, email = @email
 WHERE id = @id
 RETURNING *;
 
 -- name: UsuarioDelete :execrows
+-- UsuarioDelete deletes the usuario with id and returns the rows affected (0 or 1).
 DELETE FROM usuarios
 WHERE id = @id;
 
