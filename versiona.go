@@ -6,7 +6,7 @@
 // one of ErrNotFound, ErrConflict and ErrInvalid under errors.Is, and is a
 // *Error naming the entity, field and rule under errors.As:
 //
-//	_, err := svc.UsuarioCreate(ctx, "Ana", "ANA@example.com")
+//	_, err := svc.UsuarioCreate(ctx, db.UsuarioCreateParams{Nome: "Ana", Email: "ANA@example.com"})
 //	switch {
 //	case errors.Is(err, versiona.ErrConflict): // the email is taken, in any letter case
 //	case errors.Is(err, versiona.ErrInvalid):  // a field breaks a rule
