@@ -1,6 +1,6 @@
 // Package versiona holds what the rest of the module shares: the desired
-// database schema and the error vocabulary of the domain packages blog and
-// escola.
+// database schema, its migrations, and the error vocabulary of the domain
+// packages blog and escola.
 //
 // Every error those packages return for a rule of the domain matches exactly
 // one of ErrNotFound, ErrConflict and ErrInvalid under errors.Is, and is a
