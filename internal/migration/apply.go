@@ -105,6 +105,15 @@ func (p *Project) Apply(ctx context.Context, dbURL string, opts ApplyOptions) (*
 	}
 	revs := NewRevisions(conn)
 	if !opts.DryRun {
+		// At head already: nothing to wait for. Files being applied by
+		// another run show as pending, and are then waited for below.
+		if applied, exists, err := revs.read(ctx); err == nil && exists {
+			pending, err := p.pending(ctx, drv, &readOnce{revs, applied}, opts)
+			if err == nil && len(pending) == 0 {
+				fmt.Fprintln(p.out(), "no pending migrations: the database is up to date")
+				return &ApplyResult{Current: currentVersion(applied)}, nil
+			}
+		}
 		unlock, err := drv.Lock(ctx, LockName, p.lockTimeout())
 		if err != nil {
 			return nil, fmt.Errorf("acquiring lock %q: %w", LockName, err)

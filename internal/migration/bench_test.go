@@ -2,6 +2,7 @@ package migration_test
 
 import (
 	"context"
+	"database/sql"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -72,6 +73,23 @@ func BenchmarkApply(b *testing.B) {
 			}
 		}
 	})
+}
+
+// BenchmarkConnect is the floor under an apply with nothing pending: opening
+// a connection to the same server and running one query.
+func BenchmarkConnect(b *testing.B) {
+	ctx := context.Background()
+	url := dbtest.URL(b)
+	for range b.N {
+		db, err := sql.Open("pgx", url)
+		if err != nil {
+			b.Fatal(err)
+		}
+		if _, err := db.ExecContext(ctx, "SELECT 1"); err != nil {
+			b.Fatal(err)
+		}
+		db.Close()
+	}
 }
 
 // BenchmarkDiff measures a diff of the history against its own schema file
