@@ -632,6 +632,37 @@ func TestRevisions_WriteRevision(t *testing.T) {
 	}
 }
 
+func TestRevisions_ReadRevisions(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := openSQL(t, dbtest.URL(t))
+	store := migration.NewRevisions(db)
+	if revs, err := store.ReadRevisions(ctx); err != nil || len(revs) != 0 {
+		t.Fatalf("without a table: %v, %v; want none", revs, err)
+	}
+	if err := store.Init(ctx); err != nil {
+		t.Fatal(err)
+	}
+	// The row the Atlas CLI keeps to identify the table is not a migration.
+	if _, err := db.Exec(`INSERT INTO atlas_schema_revisions.atlas_schema_revisions
+(version, description, executed_at, execution_time, hash, operator_version)
+VALUES ('.atlas_cloud_identifier', 'a1b2', now(), 0, '', 'Atlas CLI v0.32.0')`); err != nil {
+		t.Fatal(err)
+	}
+	for _, v := range []string{"20250101000001", "20250101000000"} {
+		if err := store.WriteRevision(ctx, &migrate.Revision{Version: v, Type: migrate.RevisionTypeExecute, Hash: "h"}); err != nil {
+			t.Fatal(err)
+		}
+	}
+	revs, err := store.ReadRevisions(ctx)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(revs) != 2 || revs[0].Version != "20250101000000" || revs[1].Version != "20250101000001" {
+		t.Fatalf("revisions = %v; want the two migrations in version order", revs)
+	}
+}
+
 func TestNewFile(t *testing.T) {
 	t.Parallel()
 	p, path := newProject(t)
