@@ -346,6 +346,25 @@ func TestProject_Apply(t *testing.T) {
 		}
 	})
 
+	t.Run("txmode none runs outside a transaction", func(t *testing.T) {
+		t.Parallel()
+		p, path := newProject(t)
+		writeFile(t, filepath.Join(path, "20250101000000_one.sql"), "CREATE TABLE um (id int);\n")
+		writeFile(t, filepath.Join(path, "20250101000001_index.sql"),
+			"-- atlas:txmode none\n\nCREATE INDEX CONCURRENTLY um_id_idx ON um (id);\n")
+		if err := migration.Rehash(p.Dir); err != nil {
+			t.Fatal(err)
+		}
+		url := dbtest.URL(t)
+		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		var n int
+		if err := openSQL(t, url).QueryRow(`SELECT count(*) FROM pg_indexes WHERE indexname = 'um_id_idx'`).Scan(&n); err != nil || n != 1 {
+			t.Fatalf("index count = %d, %v; want 1", n, err)
+		}
+	})
+
 	t.Run("dry run prints and touches nothing", func(t *testing.T) {
 		t.Parallel()
 		p, _ := withHistory(t)
