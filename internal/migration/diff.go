@@ -179,7 +179,7 @@ func destructive(changes []schema.Change) []string {
 		case *schema.AddTable:
 			addedT = append(addedT, c.T.Name)
 		case *schema.DropObject:
-			warns = append(warns, fmt.Sprintf("drops %s", describeChanges([]schema.Change{c})[0]))
+			warns = append(warns, "drops "+objectName(c.O))
 		case *schema.ModifyTable:
 			var dropped, added []string
 			for _, mc := range c.Changes {
@@ -228,7 +228,7 @@ func describeChanges(changes []schema.Change) []string {
 		case *schema.AddObject:
 			out = append(out, fmt.Sprintf("add %s", objectName(c.O)))
 		case *schema.DropObject:
-			out = append(out, fmt.Sprintf("%s", objectName(c.O)))
+			out = append(out, "drop "+objectName(c.O))
 		default:
 			out = append(out, fmt.Sprintf("%T", c))
 		}

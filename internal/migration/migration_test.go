@@ -14,6 +14,7 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 
+	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/migration"
 )
@@ -730,5 +731,20 @@ func TestDirFS(t *testing.T) {
 	}
 	if err := migrate.Validate(dir); err != nil {
 		t.Fatalf("validate: %v", err)
+	}
+}
+
+func TestDirFS_embedded(t *testing.T) {
+	t.Parallel()
+	dir, err := migration.DirFS(versiona.Migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	files, err := dir.Files()
+	if err != nil || len(files) == 0 {
+		t.Fatalf("embedded files = %d, %v", len(files), err)
+	}
+	if err := migrate.Validate(dir); err != nil {
+		t.Fatalf("embedded atlas.sum: %v", err)
 	}
 }
