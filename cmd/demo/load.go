@@ -1,0 +1,248 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"iter"
+	"slices"
+	"strings"
+
+	"github.com/jackc/pgx/v5"
+
+	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/internal/pgtx"
+)
+
+// tables are versiona's tables, parents before children: the order the seed
+// loads them in.
+var tables = []string{"usuarios", "postagens", "comentario", "cursos", "instrutores", "turmas", "alunos", "matriculas"}
+
+// batchSize is the number of rows per COPY statement: large enough that
+// round trips do not matter, small enough to keep memory flat at any scale.
+const batchSize = 50_000
+
+// notEmptyError refuses to seed a database that already holds data.
+type notEmptyError struct{ tables []string }
+
+func (e *notEmptyError) Error() string {
+	return fmt.Sprintf("the database already holds rows in %s; nothing was changed. "+
+		"Use an empty database, or pass -reset to delete the rows of versiona's tables first",
+		strings.Join(e.tables, ", "))
+}
+
+type querier interface {
+	Query(ctx context.Context, sql string, args ...any) (pgx.Rows, error)
+	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
+}
+
+// tablesWithRows returns those of versiona's tables that exist and hold at
+// least one row.
+func tablesWithRows(ctx context.Context, q querier) ([]string, error) {
+	rows, err := q.Query(ctx, `SELECT t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) WHERE to_regclass(t) IS NOT NULL ORDER BY n`, tables)
+	if err != nil {
+		return nil, fmt.Errorf("listing tables: %w", err)
+	}
+	existing, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	if err != nil {
+		return nil, fmt.Errorf("listing tables: %w", err)
+	}
+	var full []string
+	for _, t := range existing {
+		var has bool
+		// t is one of the constant names in tables.
+		if err := q.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+pgx.Identifier{t}.Sanitize()+")").Scan(&has); err != nil {
+			return nil, fmt.Errorf("looking for rows in %s: %w", t, err)
+		}
+		if has {
+			full = append(full, t)
+		}
+	}
+	return full, nil
+}
+
+// seed writes d in one transaction: it locks versiona's tables, refuses
+// (unless reset) when they hold rows, empties them and restarts their
+// identities so that row i of each table gets id i+1, then bulk-loads every
+// table with COPY. On any error, including a cancelled ctx, nothing remains.
+func seed(ctx context.Context, b pgtx.Beginner, d *dataset, reset bool, p *progress) error {
+	return pgtx.WithTx(ctx, b, func(tx pgx.Tx) error {
+		idents := make([]string, len(tables))
+		for i, t := range tables {
+			idents[i] = pgx.Identifier{t}.Sanitize()
+		}
+		list := strings.Join(idents, ", ")
+		if _, err := tx.Exec(ctx, "LOCK TABLE "+list+" IN ACCESS EXCLUSIVE MODE"); err != nil {
+			return fmt.Errorf("locking tables: %w", err)
+		}
+		if !reset {
+			full, err := tablesWithRows(ctx, tx)
+			if err != nil {
+				return err
+			}
+			if len(full) > 0 {
+				return &notEmptyError{tables: full}
+			}
+		}
+		if _, err := tx.Exec(ctx, "TRUNCATE "+list+" RESTART IDENTITY"); err != nil {
+			return fmt.Errorf("emptying tables: %w", err)
+		}
+
+		if _, err := tx.Exec(ctx, "SET LOCAL maintenance_work_mem = '256MB'"); err != nil {
+			return fmt.Errorf("configuring the load: %w", err)
+		}
+
+		q := db.New(tx)
+		p.start(d.rows())
+		steps := []struct {
+			table string
+			rows  int
+			copy  func() error
+		}{
+			{"usuarios", len(d.usuarios), copyAll(ctx, p, "usuarios", chunks(d.usuarios), q.UsuarioCreateMany)},
+			{"postagens", len(d.postagens), copyAll(ctx, p, "postagens", chunks(d.postagens), q.PostagemCreateMany)},
+			{"comentario", d.vol.comentarios, copyAll(ctx, p, "comentario", prefetch(d.comentarios(batchSize)), q.ComentarioCreateMany)},
+			{"cursos", len(d.cursos), copyAll(ctx, p, "cursos", chunks(d.cursos), q.CursoCreateMany)},
+			{"instrutores", len(d.instrutores), copyAll(ctx, p, "instrutores", chunks(d.instrutores), q.InstrutorCreateMany)},
+			{"turmas", len(d.turmas), copyAll(ctx, p, "turmas", chunks(d.turmas), q.TurmaCreateMany)},
+			{"alunos", len(d.alunos), copyAll(ctx, p, "alunos", chunks(d.alunos), q.AlunoCreateMany)},
+			{"matriculas", len(d.matriculas), copyAll(ctx, p, "matriculas", chunks(d.matriculas), q.MatriculaCreateMany)},
+		}
+		for _, s := range steps {
+			p.table(s.table, s.rows)
+			if err := withoutSecondary(ctx, tx, s.table, s.copy); err != nil {
+				return err
+			}
+			p.tableDone()
+		}
+		return nil
+	})
+}
+
+// catalogDef is a named object's definition as the catalog prints it.
+type catalogDef struct{ Name, Def string }
+
+// withoutSecondary runs load with table's foreign keys and non-unique
+// indexes dropped, then recreates them as they were. Bulk loads are several
+// times faster this way: one index build instead of a million insertions, one
+// join instead of a lookup per row and key. Every constraint is still
+// checked: adding a foreign key validates every row, and the primary key,
+// unique and check constraints stay in place throughout. It runs in the
+// caller's transaction, so on any error the table is left as it was.
+func withoutSecondary(ctx context.Context, tx pgx.Tx, table string, load func() error) error {
+	rows, err := tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+		WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, table)
+	if err != nil {
+		return fmt.Errorf("reading the foreign keys of %s: %w", table, err)
+	}
+	fks, err := pgx.CollectRows(rows, pgx.RowToStructByPos[catalogDef])
+	if err != nil {
+		return fmt.Errorf("reading the foreign keys of %s: %w", table, err)
+	}
+	rows, err = tx.Query(ctx, `SELECT i.indexrelid::regclass::text, pg_get_indexdef(i.indexrelid) FROM pg_index i
+		WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
+		  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = i.indexrelid)
+		ORDER BY 1`, table)
+	if err != nil {
+		return fmt.Errorf("reading the indexes of %s: %w", table, err)
+	}
+	idxs, err := pgx.CollectRows(rows, pgx.RowToStructByPos[catalogDef])
+	if err != nil {
+		return fmt.Errorf("reading the indexes of %s: %w", table, err)
+	}
+
+	// Names and definitions come from the catalog; identifiers are quoted.
+	ident := pgx.Identifier{table}.Sanitize()
+	for _, fk := range fks {
+		if _, err := tx.Exec(ctx, "ALTER TABLE "+ident+" DROP CONSTRAINT "+pgx.Identifier{fk.Name}.Sanitize()); err != nil {
+			return fmt.Errorf("dropping %s before the load: %w", fk.Name, err)
+		}
+	}
+	for _, ix := range idxs {
+		if _, err := tx.Exec(ctx, "DROP INDEX "+ix.Name); err != nil {
+			return fmt.Errorf("dropping %s before the load: %w", ix.Name, err)
+		}
+	}
+	if err := load(); err != nil {
+		return err
+	}
+	for _, ix := range idxs {
+		if _, err := tx.Exec(ctx, ix.Def); err != nil {
+			return fmt.Errorf("building %s: %w", ix.Name, err)
+		}
+	}
+	for _, fk := range fks {
+		if _, err := tx.Exec(ctx, "ALTER TABLE "+ident+" ADD CONSTRAINT "+pgx.Identifier{fk.Name}.Sanitize()+" "+fk.Def); err != nil {
+			return fmt.Errorf("checking %s: %w", fk.Name, err)
+		}
+	}
+	return nil
+}
+
+func chunks[T any](rows []T) iter.Seq[[]T] { return slices.Chunk(rows, batchSize) }
+
+// copyAll returns a function that copies the batches into table with
+// copyFrom, reporting progress.
+func copyAll[T any](ctx context.Context, p *progress, table string, batches iter.Seq[[]T],
+	copyFrom func(context.Context, []T) (int64, error)) func() error {
+	return func() error {
+		for batch := range batches {
+			if _, err := copyFrom(ctx, batch); err != nil {
+				return fmt.Errorf("copying into %s: %w", table, err)
+			}
+			p.add(len(batch))
+		}
+		return nil
+	}
+}
+
+// prefetch runs seq in its own goroutine, one value ahead, so that the next
+// batch is generated while the current one is being copied.
+func prefetch[T any](seq iter.Seq[T]) iter.Seq[T] {
+	return func(yield func(T) bool) {
+		values := make(chan T, 1)
+		stop := make(chan struct{})
+		done := make(chan struct{})
+		go func() {
+			defer close(done)
+			defer close(values)
+			for v := range seq {
+				select {
+				case values <- v:
+				case <-stop:
+					return
+				}
+			}
+		}()
+		defer func() {
+			close(stop)
+			<-done
+		}()
+		for v := range values {
+			if !yield(v) {
+				return
+			}
+		}
+	}
+}
+
+// counts are the row counts of versiona's tables.
+type counts struct {
+	usuarios, postagens, comentario, cursos, instrutores, turmas, alunos, matriculas int64
+}
+
+func (c counts) byTable() []int64 {
+	return []int64{c.usuarios, c.postagens, c.comentario, c.cursos, c.instrutores, c.turmas, c.alunos, c.matriculas}
+}
+
+func countRows(ctx context.Context, q querier) (counts, error) {
+	var c counts
+	err := q.QueryRow(ctx, `SELECT
+		(SELECT count(*) FROM usuarios), (SELECT count(*) FROM postagens), (SELECT count(*) FROM comentario),
+		(SELECT count(*) FROM cursos), (SELECT count(*) FROM instrutores), (SELECT count(*) FROM turmas),
+		(SELECT count(*) FROM alunos), (SELECT count(*) FROM matriculas)`).Scan(
+		&c.usuarios, &c.postagens, &c.comentario, &c.cursos, &c.instrutores, &c.turmas, &c.alunos, &c.matriculas)
+	if err != nil {
+		return counts{}, fmt.Errorf("counting rows: %w", err)
+	}
+	return c, nil
+}

@@ -1,0 +1,514 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"net"
+	"os"
+	"path/filepath"
+	"reflect"
+	"regexp"
+	"strconv"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/jackc/pgx/v5/pgxpool"
+
+	"github.com/versiona/versiona"
+	"github.com/versiona/versiona/blog"
+	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/internal/dbtest"
+	"github.com/versiona/versiona/internal/migration"
+)
+
+// The demo migrates its database itself: the template stays empty.
+func TestMain(m *testing.M) { dbtest.Main(m, nil) }
+
+// runDemo runs the demo in-process and returns its stdout and stderr.
+func runDemo(ctx context.Context, t *testing.T, args ...string) (stdout, stderr string, err error) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err = run(ctx, args, &out, &errb)
+	return out.String(), errb.String(), err
+}
+
+func migratedPool(t *testing.T) (string, *pgxpool.Pool) {
+	t.Helper()
+	url := dbtest.URL(t)
+	dir, err := migration.DirFS(versiona.Migrations)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := migration.ApplyAll(context.Background(), url, dir); err != nil {
+		t.Fatal(err)
+	}
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return url, pool
+}
+
+func openPool(t *testing.T, url string) *pgxpool.Pool {
+	t.Helper()
+	pool, err := pgxpool.New(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(pool.Close)
+	return pool
+}
+
+// wantLine fails t unless out has a line matching the regular expression.
+func wantLine(t *testing.T, out, pattern string) {
+	t.Helper()
+	if !regexp.MustCompile(`(?m)^` + pattern + `$`).MatchString(out) {
+		t.Errorf("output has no line matching %q", pattern)
+	}
+}
+
+func TestRun_Default(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	out, stderr, err := runDemo(context.Background(), t, "-database-url", url)
+	if err != nil {
+		t.Fatalf("run: %v\nstderr:\n%s", err, stderr)
+	}
+
+	for _, h := range []string{headSeeded, headFeed, headPostagem, headTop, headTurmas, headAluno, headCRUD, headCascade, headOverfill} {
+		if !strings.Contains(out, "\n"+h+"\n"+strings.Repeat("=", len([]rune(h)))+"\n") {
+			t.Errorf("output lacks section %q", h)
+		}
+	}
+
+	// The seeded counts, printed and stored.
+	d := generate(1, 1)
+	seeded := []int{200, 1_000, 10_000, 24, 12, 60, 600, len(d.matriculas)}
+	for i, n := range seeded {
+		wantLine(t, out, fmt.Sprintf(`%s\s+%d`, tables[i], n))
+	}
+	// After the walk-through: the usuario and everything of theirs is gone,
+	// one turma and two matriculas were added.
+	c, err := countRows(context.Background(), openPool(t, url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := counts{200, 1_000, 10_000, 24, 12, 61, 600, int64(len(d.matriculas)) + 2}
+	if c != want {
+		t.Errorf("rows after the run = %+v, want %+v", c, want)
+	}
+
+	// The cascade: one usuario, their postagem, and three comentarios.
+	wantLine(t, out, `usuarios\s+201\s+200\s+-1`)
+	wantLine(t, out, `postagens\s+1001\s+1000\s+-1`)
+	wantLine(t, out, `comentario\s+10003\s+10000\s+-3`)
+	wantLine(t, out, `get usuario 201: .*\(not found\)`)
+
+	// The refusals.
+	wantLine(t, out, `create usuario, same email in capitals\s+refused: .*\(conflict\)`)
+	wantLine(t, out, `enrol aluno 3\s+refused: .*`+regexp.QuoteMeta(`turma is full (conflict)`))
+	wantLine(t, out, `seats\s+2 taken, 0 free`)
+
+	if !strings.Contains(stderr, "seeded 13") || !strings.Contains(stderr, "rows/s") {
+		t.Errorf("stderr does not report the load rate:\n%s", stderr)
+	}
+}
+
+// TestRun_SchemaUnchanged checks that loading without foreign keys and
+// secondary indexes puts back exactly what the migrations created.
+func TestRun_SchemaUnchanged(t *testing.T) {
+	t.Parallel()
+	_, fresh := migratedPool(t)
+	want := catalog(t, fresh)
+
+	url := dbtest.URL(t)
+	if _, stderr, err := runDemo(context.Background(), t, "-database-url", url); err != nil {
+		t.Fatalf("run: %v\nstderr:\n%s", err, stderr)
+	}
+	if got := catalog(t, openPool(t, url)); got != want {
+		t.Errorf("constraints and indexes after the run:\n%s\nwant (as migrated):\n%s", got, want)
+	}
+}
+
+// catalog lists the constraints and indexes of the public schema.
+func catalog(t *testing.T, pool *pgxpool.Pool) string {
+	t.Helper()
+	rows, err := pool.Query(context.Background(), `
+		SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated
+		FROM pg_constraint WHERE connamespace = 'public'::regnamespace
+		UNION ALL
+		SELECT pg_get_indexdef(i.indexrelid)
+		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
+		WHERE c.relnamespace = 'public'::regnamespace
+		ORDER BY 1`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var b strings.Builder
+	for rows.Next() {
+		var s string
+		if err := rows.Scan(&s); err != nil {
+			t.Fatal(err)
+		}
+		b.WriteString(s + "\n")
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return b.String()
+}
+
+func TestRun_SameSeedSameOutput(t *testing.T) {
+	t.Parallel()
+	outs := make([]string, 3)
+	args := [][]string{{"-seed", "7"}, {"-seed", "7"}, {"-seed", "8"}}
+	var wg sync.WaitGroup
+	for i := range outs {
+		url := dbtest.URL(t)
+		wg.Go(func() {
+			out, stderr, err := runDemo(context.Background(), t, append(args[i], "-database-url", url)...)
+			if err != nil {
+				t.Errorf("run %v: %v\nstderr:\n%s", args[i], err, stderr)
+			}
+			outs[i] = out
+		})
+	}
+	wg.Wait()
+	if outs[0] != outs[1] {
+		t.Errorf("two runs with -seed 7 printed different output:\n%s\n----\n%s", outs[0], outs[1])
+	}
+	if outs[0] == outs[2] {
+		t.Errorf("-seed 7 and -seed 8 printed the same output")
+	}
+}
+
+func TestRun_Usage(t *testing.T) {
+	t.Parallel()
+	for _, args := range [][]string{
+		{"-no-such-flag"},
+		{"-scale", "0"},
+		{"-scale", "many"},
+		{"-seed", "-1"},
+		{"extra"},
+	} {
+		t.Run(strings.Join(args, " "), func(t *testing.T) {
+			t.Parallel()
+			out, stderr, err := runDemo(context.Background(), t, args...)
+			var uerr *usageError
+			if !errors.As(err, &uerr) {
+				t.Fatalf("error = %v, want a usage error", err)
+			}
+			if code := exitCode(err, &bytes.Buffer{}); code != 2 {
+				t.Errorf("exit code = %d, want 2", code)
+			}
+			if !strings.Contains(stderr, "Usage: go run ./cmd/demo") || !strings.Contains(stderr, "-database-url") {
+				t.Errorf("stderr lacks the usage:\n%s", stderr)
+			}
+			if out != "" {
+				t.Errorf("stdout = %q, want nothing", out)
+			}
+		})
+	}
+	t.Run("-h", func(t *testing.T) {
+		t.Parallel()
+		_, stderr, err := runDemo(context.Background(), t, "-h")
+		if !errors.Is(err, flag.ErrHelp) || exitCode(err, &bytes.Buffer{}) != 0 {
+			t.Errorf("error = %v, want flag.ErrHelp and exit code 0", err)
+		}
+		for _, f := range []string{"-database-url", "-scale", "-seed", "-keep", "-reset"} {
+			if !strings.Contains(stderr, f) {
+				t.Errorf("help lacks %s", f)
+			}
+		}
+	})
+}
+
+func TestRun_Unreachable(t *testing.T) {
+	t.Parallel()
+	// A server that accepts connections and never answers: only the connect
+	// timeout can end the wait.
+	silent, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { silent.Close() })
+	go func() {
+		var held []net.Conn
+		for {
+			c, err := silent.Accept()
+			if err != nil {
+				for _, c := range held {
+					c.Close()
+				}
+				return
+			}
+			held = append(held, c)
+		}
+	}()
+	// A port nobody listens on.
+	closed, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	closedAddr := closed.Addr().String()
+	closed.Close()
+
+	for name, addr := range map[string]string{"silent": silent.Addr().String(), "refused": closedAddr} {
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			start := time.Now()
+			_, _, err := runDemo(context.Background(), t, "-database-url", "postgres://postgres@"+addr+"/versiona?sslmode=disable")
+			if elapsed := time.Since(start); elapsed > 10*time.Second {
+				t.Errorf("run took %v, want at most 10s", elapsed)
+			}
+			if err == nil || !strings.Contains(err.Error(), "connecting to the database") {
+				t.Fatalf("error = %v, want one about connecting to the database", err)
+			}
+			var stderr bytes.Buffer
+			if code := exitCode(err, &stderr); code != 1 || !strings.HasPrefix(stderr.String(), "demo: connecting to the database") {
+				t.Errorf("exit code %d, stderr %q; want 1 and the error", code, stderr.String())
+			}
+		})
+	}
+}
+
+func TestRun_NotEmpty(t *testing.T) {
+	t.Parallel()
+	url, pool := migratedPool(t)
+	ctx := context.Background()
+	u, err := blog.New(pool).UsuarioCreate(ctx, db.UsuarioCreateParams{Nome: "Dona dos Dados", Email: "dona@example.com"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	before := catalog(t, pool)
+
+	out, _, err := runDemo(ctx, t, "-database-url", url)
+	var nerr *notEmptyError
+	if !errors.As(err, &nerr) || !strings.Contains(err.Error(), "usuarios") || !strings.Contains(err.Error(), "-reset") {
+		t.Fatalf("error = %v, want a refusal naming usuarios and -reset", err)
+	}
+	if code := exitCode(err, &bytes.Buffer{}); code != 1 {
+		t.Errorf("exit code = %d, want 1", code)
+	}
+	if out != "" {
+		t.Errorf("stdout = %q, want nothing", out)
+	}
+	c, err := countRows(ctx, pool)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != (counts{usuarios: 1}) {
+		t.Errorf("rows after the refusal = %+v, want only the one usuario", c)
+	}
+	got, err := blog.New(pool).UsuarioGet(ctx, u.ID)
+	if err != nil || got != u {
+		t.Errorf("usuario after the refusal = %+v, %v; want %+v", got, err, u)
+	}
+	if after := catalog(t, pool); after != before {
+		t.Errorf("schema changed by a refused run")
+	}
+
+	// With -reset the rows are replaced by the seed.
+	if _, stderr, err := runDemo(ctx, t, "-database-url", url, "-reset"); err != nil {
+		t.Fatalf("run -reset: %v\nstderr:\n%s", err, stderr)
+	}
+	if _, err := blog.New(pool).UsuarioGet(ctx, 1); err != nil {
+		t.Fatal(err)
+	}
+	if c, err := countRows(ctx, pool); err != nil || c.usuarios != 200 {
+		t.Errorf("usuarios after -reset = %d (%v), want 200", c.usuarios, err)
+	}
+}
+
+// cancelOn is a writer that cancels a context once what was written
+// contains a marker.
+type cancelOn struct {
+	mu     sync.Mutex
+	buf    bytes.Buffer
+	marker string
+	cancel context.CancelFunc
+}
+
+func (w *cancelOn) Write(p []byte) (int, error) {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	w.buf.Write(p)
+	if strings.Contains(w.buf.String(), w.marker) {
+		w.cancel()
+	}
+	return len(p), nil
+}
+
+func (w *cancelOn) String() string {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.buf.String()
+}
+
+func TestRun_InterruptedSeedWritesNothing(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	stderr := &cancelOn{marker: "  postagens", cancel: cancel}
+	err := run(ctx, []string{"-database-url", url, "-scale", "5"}, &bytes.Buffer{}, stderr)
+	if !errors.Is(err, context.Canceled) || !strings.Contains(err.Error(), "nothing was written") {
+		t.Fatalf("error = %v, want an interrupted seed\nstderr:\n%s", err, stderr)
+	}
+	c, err := countRows(context.Background(), openPool(t, url))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c != (counts{}) {
+		t.Errorf("rows after the interrupted seed = %+v, want none", c)
+	}
+}
+
+// ownServerDirs lists the temporary server directories this process owns.
+func ownServerDirs(t *testing.T) map[string]bool {
+	t.Helper()
+	dirs, err := filepath.Glob(filepath.Join(os.TempDir(), "versiona-pg-*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	own := map[string]bool{}
+	for _, d := range dirs {
+		if pid, err := os.ReadFile(filepath.Join(d, "owner.pid")); err == nil && string(pid) == strconv.Itoa(os.Getpid()) {
+			own[d] = true
+		}
+	}
+	return own
+}
+
+var serverLine = regexp.MustCompile(`PostgreSQL \S+ on (127\.0\.0\.1:\d+)`)
+
+// TestRun_OwnServer runs the demo with no database given: it starts its own
+// server and leaves neither the process nor its directory behind, after a
+// normal run, an interrupted one, and -keep ended by Ctrl-C.
+func TestRun_OwnServer(t *testing.T) {
+	t.Setenv("DATABASE_URL", "")
+	for _, tc := range []struct {
+		name    string
+		args    []string
+		cancel  string // cancel the run when stderr shows this
+		wantErr error
+	}{
+		{name: "run", args: nil},
+		{name: "interrupted while seeding", args: []string{"-scale", "5"}, cancel: "  postagens", wantErr: context.Canceled},
+		{name: "keep until Ctrl-C", args: []string{"-keep"}, cancel: "psql \"postgres://"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			before := ownServerDirs(t)
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			marker := tc.cancel
+			if marker == "" {
+				marker = "\x00never"
+			}
+			stderr := &cancelOn{marker: marker, cancel: cancel}
+			var out bytes.Buffer
+			err := run(ctx, tc.args, &out, stderr)
+			if tc.wantErr == nil && err != nil || tc.wantErr != nil && !errors.Is(err, tc.wantErr) {
+				t.Fatalf("run: %v, want %v\nstderr:\n%s", err, tc.wantErr, stderr)
+			}
+			m := serverLine.FindStringSubmatch(stderr.String())
+			if m == nil {
+				t.Fatalf("stderr does not name the server started:\n%s", stderr)
+			}
+			if tc.wantErr == nil && !strings.Contains(out.String(), headOverfill) {
+				t.Errorf("output is incomplete:\n%s", out.String())
+			}
+			if c, err := net.DialTimeout("tcp", m[1], time.Second); err == nil {
+				c.Close()
+				t.Errorf("the server at %s still accepts connections after the run", m[1])
+			}
+			for d := range ownServerDirs(t) {
+				if !before[d] {
+					t.Errorf("the run left %s behind", d)
+				}
+			}
+		})
+	}
+}
+
+func TestGenerate_Deterministic(t *testing.T) {
+	t.Parallel()
+	a, b := generate(2, 42), generate(2, 42)
+	if !reflect.DeepEqual(a, b) {
+		t.Fatal("two datasets from the same seed differ")
+	}
+	var ca, cb []db.ComentarioCreateManyParams
+	for batch := range a.comentarios(1000) {
+		ca = append(ca, batch...)
+	}
+	for batch := range prefetch(b.comentarios(700)) {
+		cb = append(cb, batch...)
+	}
+	if len(ca) != 20_000 || !reflect.DeepEqual(ca, cb) {
+		t.Fatalf("comentarios: %d and %d rows, or different rows, from the same seed", len(ca), len(cb))
+	}
+}
+
+// TestGenerate_Rules checks the rules the database does not enforce by
+// itself: no turma has more matriculas than vagas, and times are plausible.
+func TestGenerate_Rules(t *testing.T) {
+	t.Parallel()
+	d := generate(3, 9)
+	perTurma := map[int64]int32{}
+	pairs := map[[2]int64]bool{}
+	for _, m := range d.matriculas {
+		perTurma[m.TurmaID]++
+		p := [2]int64{m.AlunoID, m.TurmaID}
+		if pairs[p] {
+			t.Fatalf("aluno %d enrolled twice in turma %d", p[0], p[1])
+		}
+		pairs[p] = true
+		if m.MatriculadoEm.After(hoje) {
+			t.Errorf("matricula at %v, after today", m.MatriculadoEm)
+		}
+	}
+	for id, n := range perTurma {
+		if v := d.turmas[id-1].Vagas; n > v {
+			t.Errorf("turma %d has %d matriculas for %d vagas", id, n, v)
+		}
+	}
+	for i, p := range d.postagens {
+		if u := d.usuarios[p.UsuarioID-1]; !u.CriadoEm.Before(p.CriadoEm) {
+			t.Errorf("postagem %d predates its author's account", i+1)
+		}
+	}
+	for _, s := range textosComentario {
+		if n := len([]rune(s)); n > 200 {
+			t.Errorf("comentario of %d characters: %q", n, s)
+		}
+	}
+}
+
+func TestExitCode(t *testing.T) {
+	t.Parallel()
+	for _, tc := range []struct {
+		err  error
+		want int
+	}{
+		{nil, 0},
+		{flag.ErrHelp, 0},
+		{&usageError{msg: "bad"}, 2},
+		{errors.New("boom"), 1},
+		{&notEmptyError{tables: []string{"usuarios"}}, 1},
+	} {
+		var stderr bytes.Buffer
+		if got := exitCode(tc.err, &stderr); got != tc.want {
+			t.Errorf("exitCode(%v) = %d, want %d", tc.err, got, tc.want)
+		}
+		if tc.want == 1 && !strings.HasPrefix(stderr.String(), "demo: ") {
+			t.Errorf("exitCode(%v) printed %q, want the error", tc.err, stderr.String())
+		}
+	}
+}
