@@ -109,7 +109,7 @@ func seed(ctx context.Context, b pgtx.Beginner, d *dataset, reset bool, p *progr
 		}
 		for _, s := range steps {
 			p.table(s.table, s.rows)
-			if err := withoutSecondary(ctx, tx, s.table, s.copy); err != nil {
+			if err := withoutSecondary(ctx, tx, s.table, s.copy, p.checking); err != nil {
 				return err
 			}
 			p.tableDone()
@@ -122,13 +122,14 @@ func seed(ctx context.Context, b pgtx.Beginner, d *dataset, reset bool, p *progr
 type catalogDef struct{ Name, Def string }
 
 // withoutSecondary runs load with table's foreign keys and non-unique
-// indexes dropped, then recreates them as they were. Bulk loads are several
+// indexes dropped, then (after calling rebuilding) recreates them as they
+// were. Bulk loads are several
 // times faster this way: one index build instead of a million insertions, one
 // join instead of a lookup per row and key. Every constraint is still
 // checked: adding a foreign key validates every row, and the primary key,
 // unique and check constraints stay in place throughout. It runs in the
 // caller's transaction, so on any error the table is left as it was.
-func withoutSecondary(ctx context.Context, tx pgx.Tx, table string, load func() error) error {
+func withoutSecondary(ctx context.Context, tx pgx.Tx, table string, load func() error, rebuilding func()) error {
 	rows, err := tx.Query(ctx, `SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
 		WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY conname`, table)
 	if err != nil {
@@ -165,6 +166,7 @@ func withoutSecondary(ctx context.Context, tx pgx.Tx, table string, load func() 
 	if err := load(); err != nil {
 		return err
 	}
+	rebuilding()
 	for _, ix := range idxs {
 		if _, err := tx.Exec(ctx, ix.Def); err != nil {
 			return fmt.Errorf("building %s: %w", ix.Name, err)

@@ -43,7 +43,6 @@ func (p *progress) start(total int) {
 			progressbar.OptionShowCount(),
 			progressbar.OptionShowIts(),
 			progressbar.OptionSetItsString("rows"),
-			progressbar.OptionThrottle(100*time.Millisecond),
 			progressbar.OptionClearOnFinish(),
 		)
 	}
@@ -55,7 +54,15 @@ func (p *progress) table(name string, total int) {
 	p.lastPrint = time.Now()
 	p.tableAt = p.lastPrint
 	if p.bar != nil {
-		p.bar.Describe(fmt.Sprintf("seeding %-11s", name))
+		p.bar.Describe(fmt.Sprintf("%-20s", "seeding "+name))
+	}
+}
+
+// checking says the current table is loaded and its indexes and foreign
+// keys are being rebuilt and checked.
+func (p *progress) checking() {
+	if p.bar != nil {
+		p.bar.Describe(fmt.Sprintf("%-20s", "checking "+p.name))
 	}
 }
 
