@@ -100,7 +100,7 @@ func walkThrough(ctx context.Context, pool *pgxpool.Pool, b *blog.Service, e *es
 	}
 	heading(w, headCascade)
 	fmt.Fprintf(w, "delete usuario %d\n\n", u.ID)
-	t = table(w, "tabela", "antes", "depois", "diferenca")
+	t = table(w, "table", "before", "after", "change")
 	for _, r := range []struct {
 		name          string
 		before, after int64

@@ -71,6 +71,10 @@ func seed(ctx context.Context, b pgtx.Beginner, d *dataset, reset bool, p *progr
 			idents[i] = pgx.Identifier{t}.Sanitize()
 		}
 		list := strings.Join(idents, ", ")
+		// Wait a while for other sessions to finish with the tables, not forever.
+		if _, err := tx.Exec(ctx, "SET LOCAL lock_timeout = '10s'"); err != nil {
+			return fmt.Errorf("locking tables: %w", err)
+		}
 		if _, err := tx.Exec(ctx, "LOCK TABLE "+list+" IN ACCESS EXCLUSIVE MODE"); err != nil {
 			return fmt.Errorf("locking tables: %w", err)
 		}

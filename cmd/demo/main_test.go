@@ -512,3 +512,16 @@ func TestExitCode(t *testing.T) {
 		}
 	}
 }
+
+func TestWrapAndClip(t *testing.T) {
+	t.Parallel()
+	if got, want := wrap("ação é boa e não é má", 10), "ação é boa\ne não é má"; got != want {
+		t.Errorf("wrap = %q, want %q", got, want)
+	}
+	if got, want := clip("migrações", 6), "migra…"; got != want {
+		t.Errorf("clip = %q, want %q", got, want)
+	}
+	if got := clip("curto", 6); got != "curto" {
+		t.Errorf("clip of a short text = %q, want it unchanged", got)
+	}
+}

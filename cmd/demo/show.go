@@ -45,7 +45,7 @@ func show(ctx context.Context, pool *pgxpool.Pool, d *dataset, w io.Writer) erro
 		return err
 	}
 	heading(w, headSeeded)
-	t := table(w, "tabela", "linhas")
+	t := table(w, "table", "rows")
 	for i, n := range c.byTable() {
 		t.row(tables[i], n)
 	}
@@ -114,7 +114,7 @@ func show(ctx context.Context, pool *pgxpool.Pool, d *dataset, w io.Writer) erro
 	}
 	heading(w, headAluno)
 	fmt.Fprintf(w, "aluno %d: %s <%s>\n\n", aluno.ID, aluno.Nome, aluno.Email)
-	t = table(w, "turma", "curso", "horas", "inicio", "fim", "status", "nota")
+	t = table(w, "turma", "curso", "carga_horaria", "inicio", "fim", "status", "nota")
 	for _, r := range cursos {
 		nota := "-"
 		if r.Nota != nil {
@@ -138,7 +138,7 @@ func showPostagem(ctx context.Context, b *blog.Service, p db.PostagemFeedRow, w 
 	}
 	heading(w, headPostagem)
 	fmt.Fprintf(w, "postagem %d by %s, %s, %d comentarios\n", post.ID, p.Autor, post.CriadoEm.UTC().Format(dateTime), p.Comentarios)
-	fmt.Fprintf(w, "%q\n%s\n\n", post.Titulo, post.Conteudo)
+	fmt.Fprintf(w, "%q\n%s\n\n", post.Titulo, wrap(post.Conteudo, 78))
 	t := table(w, "id", "criado_em", "autor", "texto")
 	for _, c := range coms {
 		t.row(c.ID, c.CriadoEm.UTC().Format(dateTime), c.Autor, clip(c.Texto, maxTextoWidth))
@@ -153,6 +153,27 @@ func showPostagem(ctx context.Context, b *blog.Service, p db.PostagemFeedRow, w 
 // heading prints a section title, underlined.
 func heading(w io.Writer, title string) {
 	fmt.Fprintf(w, "\n%s\n%s\n", title, strings.Repeat("=", utf8.RuneCountInString(title)))
+}
+
+// wrap breaks s into lines of at most width characters, between words.
+func wrap(s string, width int) string {
+	var b strings.Builder
+	n := 0
+	for i, word := range strings.Fields(s) {
+		l := utf8.RuneCountInString(word)
+		switch {
+		case i == 0:
+		case n+1+l > width:
+			b.WriteByte('\n')
+			n = 0
+		default:
+			b.WriteByte(' ')
+			n++
+		}
+		b.WriteString(word)
+		n += l
+	}
+	return b.String()
 }
 
 // clip shortens s to at most n characters.
