@@ -26,7 +26,7 @@ type notEmptyError struct{ tables []string }
 
 func (e *notEmptyError) Error() string {
 	return fmt.Sprintf("the database already holds rows in %s; nothing was changed. "+
-		"Use an empty database, or pass -reset to delete the rows of versiona's tables first",
+		"Use an empty database, or pass -reset to delete those rows first",
 		strings.Join(e.tables, ", "))
 }
 
@@ -35,22 +35,39 @@ type querier interface {
 	QueryRow(ctx context.Context, sql string, args ...any) pgx.Row
 }
 
-// tablesWithRows returns those of versiona's tables that exist and hold at
-// least one row.
-func tablesWithRows(ctx context.Context, q querier) ([]string, error) {
-	rows, err := q.Query(ctx, `SELECT t FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n) WHERE to_regclass(t) IS NOT NULL ORDER BY n`, tables)
+// affectedTables returns those of versiona's tables that exist, in seed
+// order, then every other table that references them through foreign keys,
+// directly or through others (a table added to schema.sql, say): the tables
+// a seed empties. Names are as PostgreSQL prints them, quoted where needed.
+func affectedTables(ctx context.Context, q querier) ([]string, error) {
+	rows, err := q.Query(ctx, `
+		WITH RECURSIVE affected(oid, n) AS (
+			SELECT to_regclass(t), n FROM unnest($1::text[]) WITH ORDINALITY AS u(t, n)
+			WHERE to_regclass(t) IS NOT NULL
+			UNION
+			SELECT c.conrelid, NULL::bigint
+			FROM pg_constraint c JOIN affected a ON c.confrelid = a.oid
+			WHERE c.contype = 'f'
+		)
+		SELECT oid::regclass::text FROM affected GROUP BY oid ORDER BY min(n) NULLS LAST, 1`, tables)
 	if err != nil {
 		return nil, fmt.Errorf("listing tables: %w", err)
 	}
-	existing, err := pgx.CollectRows(rows, pgx.RowTo[string])
+	names, err := pgx.CollectRows(rows, pgx.RowTo[string])
 	if err != nil {
 		return nil, fmt.Errorf("listing tables: %w", err)
 	}
+	return names, nil
+}
+
+// tablesWithRows returns those of the tables named (as affectedTables
+// returns them) that hold at least one row.
+func tablesWithRows(ctx context.Context, q querier, names []string) ([]string, error) {
 	var full []string
-	for _, t := range existing {
+	for _, t := range names {
 		var has bool
-		// t is one of the constant names in tables.
-		if err := q.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+pgx.Identifier{t}.Sanitize()+")").Scan(&has); err != nil {
+		// t is a table name from the catalog, quoted by PostgreSQL.
+		if err := q.QueryRow(ctx, "SELECT EXISTS (SELECT 1 FROM "+t+")").Scan(&has); err != nil {
 			return nil, fmt.Errorf("looking for rows in %s: %w", t, err)
 		}
 		if has {
@@ -60,17 +77,18 @@ func tablesWithRows(ctx context.Context, q querier) ([]string, error) {
 	return full, nil
 }
 
-// seed writes d in one transaction: it locks versiona's tables, refuses
-// (unless reset) when they hold rows, empties them and restarts their
-// identities so that row i of each table gets id i+1, then bulk-loads every
-// table with COPY. On any error, including a cancelled ctx, nothing remains.
+// seed writes d in one transaction: it locks the tables affectedTables
+// names, refuses (unless reset) when they hold rows, empties them and
+// restarts their identities so that row i of each table gets id i+1, then
+// bulk-loads versiona's tables with COPY. On any error, including a
+// cancelled ctx, nothing remains.
 func seed(ctx context.Context, b pgtx.Beginner, d *dataset, reset bool, p *progress) error {
 	return pgtx.WithTx(ctx, b, func(tx pgx.Tx) error {
-		idents := make([]string, len(tables))
-		for i, t := range tables {
-			idents[i] = pgx.Identifier{t}.Sanitize()
+		names, err := affectedTables(ctx, tx)
+		if err != nil {
+			return err
 		}
-		list := strings.Join(idents, ", ")
+		list := strings.Join(names, ", ")
 		// Wait a while for other sessions to finish with the tables, not forever.
 		if _, err := tx.Exec(ctx, "SET LOCAL lock_timeout = '10s'"); err != nil {
 			return fmt.Errorf("locking tables: %w", err)
@@ -79,7 +97,7 @@ func seed(ctx context.Context, b pgtx.Beginner, d *dataset, reset bool, p *progr
 			return fmt.Errorf("locking tables: %w", err)
 		}
 		if !reset {
-			full, err := tablesWithRows(ctx, tx)
+			full, err := tablesWithRows(ctx, tx, names)
 			if err != nil {
 				return err
 			}

@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"reflect"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -324,6 +325,42 @@ func TestRun_NotEmpty(t *testing.T) {
 	}
 	if c, err := countRows(ctx, pool); err != nil || c.usuarios != 200 {
 		t.Errorf("usuarios after -reset = %d (%v), want 200", c.usuarios, err)
+	}
+}
+
+// TestRun_ReferencingTable covers a table added to the schema that
+// references versiona's: it must be empty too, and -reset empties it.
+func TestRun_ReferencingTable(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url, pool := migratedPool(t)
+	if _, err := pool.Exec(ctx, `CREATE TABLE curtidas (
+		usuario_id bigint NOT NULL REFERENCES usuarios ON DELETE CASCADE,
+		postagem_id bigint NOT NULL REFERENCES postagens ON DELETE CASCADE,
+		PRIMARY KEY (usuario_id, postagem_id))`); err != nil {
+		t.Fatal(err)
+	}
+	// Empty: the demo runs and leaves the table as it was.
+	if _, stderr, err := runDemo(ctx, t, "-database-url", url); err != nil {
+		t.Fatalf("run with an empty referencing table: %v\nstderr:\n%s", err, stderr)
+	}
+	if _, err := pool.Exec(ctx, `INSERT INTO curtidas VALUES (1, 1)`); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err := runDemo(ctx, t, "-database-url", url)
+	var nerr *notEmptyError
+	if !errors.As(err, &nerr) || !slices.Contains(nerr.tables, "curtidas") {
+		t.Fatalf("error = %v, want a refusal naming curtidas", err)
+	}
+	var n int
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM curtidas`).Scan(&n); err != nil || n != 1 {
+		t.Fatalf("curtidas after the refusal: %d rows (%v), want 1", n, err)
+	}
+	if _, stderr, err := runDemo(ctx, t, "-database-url", url, "-reset"); err != nil {
+		t.Fatalf("run -reset: %v\nstderr:\n%s", err, stderr)
+	}
+	if err := pool.QueryRow(ctx, `SELECT count(*) FROM curtidas`).Scan(&n); err != nil || n != 0 {
+		t.Errorf("curtidas after -reset: %d rows (%v), want 0", n, err)
 	}
 }
 

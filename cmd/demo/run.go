@@ -64,7 +64,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	fs.IntVar(&c.scale, "scale", 1, "multiply every volume by `N` (100: a million comentarios)")
 	fs.Uint64Var(&c.seed, "seed", 1, "random `seed`: the same seed gives the same data and output")
 	fs.BoolVar(&c.keep, "keep", false, "keep the throwaway server running, print a psql command, and wait for Ctrl-C")
-	fs.BoolVar(&c.reset, "reset", false, "delete the rows of versiona's tables when the database is not empty")
+	fs.BoolVar(&c.reset, "reset", false, "delete the rows of versiona's tables, and of tables referencing them, when they are not empty")
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return c, err
@@ -125,7 +125,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 
 	// Look before migrating: a database holding data is left as it was.
 	if !c.reset {
-		full, err := tablesWithRows(ctx, pool)
+		names, err := affectedTables(ctx, pool)
+		if err != nil {
+			return err
+		}
+		full, err := tablesWithRows(ctx, pool, names)
 		if err != nil {
 			return err
 		}
