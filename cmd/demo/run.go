@@ -62,7 +62,7 @@ func parseFlags(args []string, stderr io.Writer) (config, error) {
 	}
 	fs.StringVar(&c.databaseURL, "database-url", "", "PostgreSQL `URL` to seed (default $DATABASE_URL, else a throwaway server)")
 	fs.IntVar(&c.scale, "scale", 1, "multiply every volume by `N` (100: a million comentarios)")
-	fs.Uint64Var(&c.seed, "seed", 1, "random `seed`: the same seed gives the same data and output")
+	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random data: the same `N` gives the same data and output")
 	fs.BoolVar(&c.keep, "keep", false, "keep the throwaway server running, print a psql command, and wait for Ctrl-C")
 	fs.BoolVar(&c.reset, "reset", false, "delete the rows of versiona's tables, and of tables referencing them, when they are not empty")
 	if err := fs.Parse(args); err != nil {
