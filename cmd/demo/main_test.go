@@ -122,17 +122,26 @@ func TestRun_Default(t *testing.T) {
 }
 
 // TestRun_SchemaUnchanged checks that loading without foreign keys and
-// secondary indexes puts back exactly what the migrations created.
+// secondary indexes puts back exactly what the migrations created, comments
+// included.
 func TestRun_SchemaUnchanged(t *testing.T) {
 	t.Parallel()
+	const comments = `COMMENT ON INDEX comentario_usuario_id_idx IS 'by author';
+		COMMENT ON CONSTRAINT comentario_postagem_id_fkey ON comentario IS 'the postagem'`
 	_, fresh := migratedPool(t)
+	if _, err := fresh.Exec(context.Background(), comments); err != nil {
+		t.Fatal(err)
+	}
 	want := catalog(t, fresh)
 
-	url := dbtest.URL(t)
+	url, pool := migratedPool(t)
+	if _, err := pool.Exec(context.Background(), comments); err != nil {
+		t.Fatal(err)
+	}
 	if _, stderr, err := runDemo(context.Background(), t, "-database-url", url); err != nil {
 		t.Fatalf("run: %v\nstderr:\n%s", err, stderr)
 	}
-	if got := catalog(t, openPool(t, url)); got != want {
+	if got := catalog(t, pool); got != want {
 		t.Errorf("constraints and indexes after the run:\n%s\nwant (as migrated):\n%s", got, want)
 	}
 }
@@ -141,10 +150,11 @@ func TestRun_SchemaUnchanged(t *testing.T) {
 func catalog(t *testing.T, pool *pgxpool.Pool) string {
 	t.Helper()
 	rows, err := pool.Query(context.Background(), `
-		SELECT conrelid::regclass::text || ' ' || conname || ' ' || pg_get_constraintdef(oid) || ' ' || convalidated
+		SELECT concat_ws(' ', conrelid::regclass, conname, pg_get_constraintdef(oid), convalidated,
+		                 obj_description(oid, 'pg_constraint'))
 		FROM pg_constraint WHERE connamespace = 'public'::regnamespace
 		UNION ALL
-		SELECT pg_get_indexdef(i.indexrelid)
+		SELECT concat_ws(' ', pg_get_indexdef(i.indexrelid), obj_description(i.indexrelid, 'pg_class'))
 		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 		WHERE c.relnamespace = 'public'::regnamespace
 		ORDER BY 1`)
