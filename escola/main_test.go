@@ -15,20 +15,9 @@ import (
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/escola"
 	"github.com/versiona/versiona/internal/dbtest"
-	"github.com/versiona/versiona/internal/migration"
 )
 
-func TestMain(m *testing.M) { dbtest.Main(m, migrate) }
-
-// migrate brings the template database to the head of the embedded
-// migrations, exactly as `migrate apply` does.
-func migrate(ctx context.Context, url string) error {
-	dir, err := migration.DirFS(versiona.Migrations)
-	if err != nil {
-		return err
-	}
-	return migration.ApplyAll(ctx, url, dir)
-}
+func TestMain(m *testing.M) { dbtest.Main(m, dbtest.Migrated) }
 
 // newService returns a Service on a fresh database and the pool under it.
 func newService(t testing.TB) (*escola.Service, *pgxpool.Pool) {

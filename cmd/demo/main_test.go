@@ -20,11 +20,9 @@ import (
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/blog"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/dbtest"
-	"github.com/versiona/versiona/internal/migration"
 )
 
 // The demo migrates its database itself: the template stays empty.
@@ -41,11 +39,7 @@ func runDemo(ctx context.Context, t *testing.T, args ...string) (stdout, stderr 
 func migratedPool(t *testing.T) (string, *pgxpool.Pool) {
 	t.Helper()
 	url := dbtest.URL(t)
-	dir, err := migration.DirFS(versiona.Migrations)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := migration.ApplyAll(context.Background(), url, dir); err != nil {
+	if err := dbtest.Migrated(context.Background(), url); err != nil {
 		t.Fatal(err)
 	}
 	pool, err := pgxpool.New(context.Background(), url)

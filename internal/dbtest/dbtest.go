@@ -28,6 +28,8 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
+	"github.com/versiona/versiona"
+	"github.com/versiona/versiona/internal/migration"
 	"github.com/versiona/versiona/internal/pgserver"
 )
 
@@ -171,4 +173,14 @@ func withDatabase(rawURL, db string) string {
 	}
 	u.Path = "/" + db
 	return u.String()
+}
+
+// Migrated is a SetupFunc that brings the template to the head of the
+// migrations embedded in package versiona, as `migrate apply` does.
+func Migrated(ctx context.Context, url string) error {
+	dir, err := migration.DirFS(versiona.Migrations)
+	if err != nil {
+		return err
+	}
+	return migration.ApplyAll(ctx, url, dir)
 }

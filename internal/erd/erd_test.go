@@ -9,23 +9,13 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/erd"
-	"github.com/versiona/versiona/internal/migration"
 )
 
 var update = flag.Bool("update", false, "rewrite docs/schema.md from the migrated schema")
 
-func TestMain(m *testing.M) { dbtest.Main(m, migrate) }
-
-func migrate(ctx context.Context, url string) error {
-	dir, err := migration.DirFS(versiona.Migrations)
-	if err != nil {
-		return err
-	}
-	return migration.ApplyAll(ctx, url, dir)
-}
+func TestMain(m *testing.M) { dbtest.Main(m, dbtest.Migrated) }
 
 const (
 	docPath  = "../../docs/schema.md"
