@@ -209,7 +209,7 @@ const loadSetup = "SET LOCAL maintenance_work_mem = '256MB'"
 
 // deferred returns the statements that plan runs around the COPY of table:
 // before drops what the plan defers, after restores it exactly as the
-// catalog defined it.
+// catalog defined it, comments included.
 func (plan loadPlan) deferred(ctx context.Context, q interface {
 	Query(context.Context, string, ...any) (pgx.Rows, error)
 }, table string) (before, after []string, err error) {
@@ -224,7 +224,8 @@ func (plan loadPlan) deferred(ctx context.Context, q interface {
 	ident := pgx.Identifier{table}.Sanitize()
 	if plan.deferIndexes {
 		// Unique and primary-key indexes stay: they are constraints.
-		idxs, err := read(`SELECT c.relname, pg_get_indexdef(i.indexrelid)
+		idxs, err := read(`SELECT c.relname, pg_get_indexdef(i.indexrelid) || coalesce(
+				'; COMMENT ON INDEX ' || quote_ident(c.relname) || ' IS ' || quote_literal(obj_description(c.oid, 'pg_class')), '')
 			FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 			WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
 			ORDER BY 1`)
@@ -237,7 +238,10 @@ func (plan loadPlan) deferred(ctx context.Context, q interface {
 		}
 	}
 	if plan.deferForeignKeys {
-		fks, err := read(`SELECT conname, pg_get_constraintdef(oid) FROM pg_constraint
+		fks, err := read(`SELECT conname, pg_get_constraintdef(oid) || coalesce(
+				'; COMMENT ON CONSTRAINT ' || quote_ident(conname) || ' ON ' || conrelid::regclass::text
+				|| ' IS ' || quote_literal(obj_description(oid, 'pg_constraint')), '')
+			FROM pg_constraint
 			WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY 1`)
 		if err != nil {
 			return nil, nil, fmt.Errorf("reading the foreign keys of %s: %w", table, err)
@@ -344,9 +348,10 @@ func psqlScript(ctx context.Context, conn *pgx.Conn, d *blogData, plan loadPlan,
 }
 
 // schemaState is what a load must leave as it found it: the validated
-// foreign keys and valid indexes of the blog's tables.
+// foreign keys and valid indexes of the blog's tables, and the comments on
+// them.
 type schemaState struct {
-	ForeignKeys, Indexes int
+	ForeignKeys, Indexes, Comments int
 }
 
 func readSchemaState(ctx context.Context, conn *pgx.Conn) (schemaState, error) {
@@ -355,8 +360,13 @@ func readSchemaState(ctx context.Context, conn *pgx.Conn) (schemaState, error) {
 		(SELECT count(*) FROM pg_constraint WHERE contype = 'f' AND convalidated
 			AND conrelid IN ('usuarios'::regclass, 'postagens'::regclass, 'comentario'::regclass)),
 		(SELECT count(*) FROM pg_index WHERE indisvalid AND indisready
-			AND indrelid IN ('usuarios'::regclass, 'postagens'::regclass, 'comentario'::regclass))`).
-		Scan(&s.ForeignKeys, &s.Indexes)
+			AND indrelid IN ('usuarios'::regclass, 'postagens'::regclass, 'comentario'::regclass)),
+		(SELECT count(*) FROM pg_description d WHERE
+			(d.classoid = 'pg_constraint'::regclass AND d.objoid IN (SELECT oid FROM pg_constraint
+				WHERE conrelid IN ('usuarios'::regclass, 'postagens'::regclass, 'comentario'::regclass)))
+			OR (d.classoid = 'pg_class'::regclass AND d.objoid IN (SELECT indexrelid FROM pg_index
+				WHERE indrelid IN ('usuarios'::regclass, 'postagens'::regclass, 'comentario'::regclass))))`).
+		Scan(&s.ForeignKeys, &s.Indexes, &s.Comments)
 	return s, err
 }
 
@@ -460,4 +470,38 @@ func TestLoad_ChecksEveryConstraint(t *testing.T) {
 			checkLoaded(t, url, &blogData{}, before)
 		})
 	}
+}
+
+// TestLoad_KeepsComments checks that the indexes and foreign keys the fast
+// plan drops come back with their comments.
+func TestLoad_KeepsComments(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url, _ := freshDatabase(t)
+	conn, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	_, err = conn.Exec(ctx, `DO $$
+		DECLARE fk text := (SELECT conname FROM pg_constraint WHERE conrelid = 'comentario'::regclass AND contype = 'f' LIMIT 1);
+		BEGIN
+			EXECUTE format('COMMENT ON CONSTRAINT %I ON comentario IS %L', fk, 'o''comentário pertence a uma postagem');
+			COMMENT ON INDEX comentario_postagem_id_idx IS 'comments page';
+		END $$`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	before, err := readSchemaState(ctx, conn)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if before.Comments != 2 {
+		t.Fatalf("%d comments on indexes and keys, want 2", before.Comments)
+	}
+	d := newBlogData(1)
+	if err := load(ctx, conn, d, loadPlan{deferIndexes: true, deferForeignKeys: true}); err != nil {
+		t.Fatal(err)
+	}
+	checkLoaded(t, url, d, before)
 }
