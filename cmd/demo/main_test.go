@@ -8,11 +8,9 @@ import (
 	"fmt"
 	"net"
 	"os"
-	"path/filepath"
 	"reflect"
 	"regexp"
 	"slices"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -23,6 +21,7 @@ import (
 	"github.com/versiona/versiona/blog"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/dbtest"
+	"github.com/versiona/versiona/internal/pgserver"
 )
 
 // The demo migrates its database itself: the template stays empty.
@@ -415,15 +414,9 @@ func TestRun_InterruptedSeedWritesNothing(t *testing.T) {
 // ownServerDirs lists the temporary server directories this process owns.
 func ownServerDirs(t *testing.T) map[string]bool {
 	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join(os.TempDir(), "versiona-pg-*"))
-	if err != nil {
-		t.Fatal(err)
-	}
 	own := map[string]bool{}
-	for _, d := range dirs {
-		if pid, err := os.ReadFile(filepath.Join(d, "owner.pid")); err == nil && string(pid) == strconv.Itoa(os.Getpid()) {
-			own[d] = true
-		}
+	for _, d := range pgserver.OwnedDirs(os.Getpid()) {
+		own[d] = true
 	}
 	return own
 }

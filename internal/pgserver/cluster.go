@@ -44,7 +44,7 @@ func pristineCluster(ctx context.Context, opts Options, bins binaries, owner acc
 		return final, nil
 	}
 
-	staging, err := os.MkdirTemp("", tempPrefix+"initdb-")
+	staging, err := os.MkdirTemp(baseDir(), tempPrefix+"initdb-")
 	if err != nil {
 		return "", err
 	}

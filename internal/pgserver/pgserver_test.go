@@ -105,7 +105,7 @@ func TestStart_PortTaken(t *testing.T) {
 			t.Errorf("error %q does not mention %q", err, want)
 		}
 	}
-	if left := ownDirs(t); len(left) > 0 {
+	if left := OwnedDirs(os.Getpid()); len(left) > 0 {
 		t.Errorf("failed Start left directories behind: %v", left)
 	}
 }
@@ -136,7 +136,7 @@ func TestStart_BrokenDataDir(t *testing.T) {
 }
 
 func TestSweep_RemovesDirOfDeadOwner(t *testing.T) {
-	dir, err := os.MkdirTemp("", tempPrefix)
+	dir, err := os.MkdirTemp(baseDir(), tempPrefix)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -144,7 +144,7 @@ func TestSweep_RemovesDirOfDeadOwner(t *testing.T) {
 	if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte("99999999"), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	live, err := os.MkdirTemp("", tempPrefix)
+	live, err := os.MkdirTemp(baseDir(), tempPrefix)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -249,22 +249,6 @@ func TestHelperHoldServer(t *testing.T) {
 func exists(p string) bool {
 	_, err := os.Stat(p)
 	return err == nil
-}
-
-// ownDirs lists the server directories that this process owns.
-func ownDirs(t *testing.T) []string {
-	t.Helper()
-	dirs, err := filepath.Glob(filepath.Join(os.TempDir(), tempPrefix+"*"))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var own []string
-	for _, d := range dirs {
-		if b, err := os.ReadFile(filepath.Join(d, "owner.pid")); err == nil && string(b) == strconv.Itoa(os.Getpid()) {
-			own = append(own, d)
-		}
-	}
-	return own
 }
 
 // BenchmarkStart measures a server start and stop: cold runs initdb into an
