@@ -218,10 +218,9 @@ func (s *Server) launch(ctx context.Context, bins binaries, owner account, port 
 	}
 	s.cmd, s.exited, s.Port = cmd, exited, port
 
-	if s.watchdog == nil {
-		if err := s.startWatchdog(); err != nil {
-			return err
-		}
+	s.stopWatchdog() // one from an earlier attempt watches a postmaster that is gone
+	if err := s.startWatchdog(); err != nil {
+		return err
 	}
 
 	deadline := time.Now().Add(timeout)
@@ -289,13 +288,20 @@ func (s *Server) Stop() error {
 		if err := os.RemoveAll(s.dir); err != nil {
 			s.stopErr = fmt.Errorf("removing %s: %w", s.dir, err)
 		}
-		if s.watchdog != nil {
-			_ = s.watchdog.Process.Kill()
-			_ = s.watchdog.Wait()
-			_ = s.wdPipe.Close()
-		}
+		s.stopWatchdog()
 	})
 	return s.stopErr
+}
+
+// stopWatchdog ends the watchdog without letting it act.
+func (s *Server) stopWatchdog() {
+	if s.watchdog == nil {
+		return
+	}
+	_ = s.watchdog.Process.Kill()
+	_ = s.watchdog.Wait()
+	_ = s.wdPipe.Close()
+	s.watchdog, s.wdPipe = nil, nil
 }
 
 func (s *Server) signalAndWait(sig syscall.Signal, d time.Duration) {
