@@ -81,7 +81,8 @@ func findBinaries(ctx context.Context, opts Options) (binaries, error) {
 	default:
 		dir, err := download(opts)
 		if err == nil {
-			if b, err := probe(ctx, dir); err == nil {
+			var b binaries
+			if b, err = probe(ctx, dir); err == nil {
 				return b, nil
 			}
 		}

@@ -382,11 +382,7 @@ func logTail(path string, n int) string {
 	if err != nil {
 		return "(no server log: " + err.Error() + ")"
 	}
-	lines := strings.Split(strings.TrimRight(string(b), "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
+	return lastLines(string(b), n)
 }
 
 func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
@@ -446,7 +442,7 @@ func sweep() {
 		}
 		if pm, err := os.ReadFile(filepath.Join(dir, "data", "postmaster.pid")); err == nil {
 			line, _, _ := strings.Cut(string(pm), "\n")
-			if pid, err := strconv.Atoi(strings.TrimSpace(line)); err == nil && alive(pid) {
+			if pid, err := strconv.Atoi(strings.TrimSpace(line)); err == nil && alive(pid) && isPostgres(pid) {
 				_ = syscall.Kill(pid, syscall.SIGQUIT)
 				for i := 0; i < 50 && alive(pid); i++ {
 					time.Sleep(100 * time.Millisecond)
@@ -455,6 +451,14 @@ func sweep() {
 		}
 		_ = os.RemoveAll(dir)
 	}
+}
+
+// isPostgres reports whether process pid runs a postgres binary, so that a
+// pid reused since a server died is never signalled. Where /proc is missing
+// it cannot tell and answers false.
+func isPostgres(pid int) bool {
+	exe, err := os.Readlink("/proc/" + strconv.Itoa(pid) + "/exe")
+	return err == nil && filepath.Base(strings.TrimSuffix(exe, " (deleted)")) == "postgres"
 }
 
 func alive(pid int) bool {

@@ -75,6 +75,16 @@ func TestStart_ServesAndStopCleansUp(t *testing.T) {
 	}
 }
 
+func TestIsPostgres(t *testing.T) {
+	s := startT(t, Options{})
+	if !isPostgres(postmasterPID(t, s)) {
+		t.Errorf("isPostgres(postmaster) = false")
+	}
+	if isPostgres(os.Getpid()) {
+		t.Errorf("isPostgres(test binary) = true")
+	}
+}
+
 func TestStart_NoBinaries(t *testing.T) {
 	empty := t.TempDir()
 	_, err := Start(context.Background(), Options{BinDirs: []string{empty}, NoDownload: true})
@@ -142,6 +152,14 @@ func TestSweep_RemovesDirOfDeadOwner(t *testing.T) {
 	}
 	// A pid that cannot be alive: beyond the kernel's pid_max.
 	if err := os.WriteFile(filepath.Join(dir, "owner.pid"), []byte("99999999"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	// Its postmaster.pid names a pid now used by another program (this
+	// one): sweep must not signal it.
+	if err := os.MkdirAll(filepath.Join(dir, "data"), 0o700); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(dir, "data", "postmaster.pid"), []byte(strconv.Itoa(os.Getpid())+"\n"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	live, err := os.MkdirTemp(baseDir(), tempPrefix)
