@@ -85,23 +85,6 @@ func (s *Server) URL(dbname string) string {
 // LogTail returns the last n lines of the server log.
 func (s *Server) LogTail(n int) string { return logTail(filepath.Join(s.dir, "server.log"), n) }
 
-// Open returns rawURL when it is set, else $DATABASE_URL when that is set,
-// else the URL of the postgres database on a newly started server. stop
-// releases what Open started; it is never nil and is safe to call twice.
-func Open(ctx context.Context, rawURL string) (dsn string, stop func() error, err error) {
-	if rawURL == "" {
-		rawURL = os.Getenv("DATABASE_URL")
-	}
-	if rawURL != "" {
-		return rawURL, func() error { return nil }, nil
-	}
-	srv, err := Start(ctx, Options{})
-	if err != nil {
-		return "", func() error { return nil }, err
-	}
-	return srv.URL("postgres"), srv.Stop, nil
-}
-
 // Start starts a new throwaway server. The caller must call Stop.
 //
 // Errors say what was tried: ErrNoBinaries (wrapped) when no server binaries
