@@ -80,8 +80,10 @@ type ApplyResult struct {
 // Before anything runs, atlas.sum must match the directory and no applied
 // file may have changed since it was applied. When a statement fails, its
 // file is rolled back, the revision row records the error and statement, and
-// Apply returns a *StatementError; running Apply again after fixing the file
-// (and `migrate hash`) resumes from that file.
+// Apply returns a *StatementError. A commit that fails (a deferred
+// constraint) is recorded the same way, with COMMIT as the statement, and
+// returned as an error naming the file. Running Apply again after fixing the
+// file (and `migrate hash`) resumes from that file.
 func (p *Project) Apply(ctx context.Context, dbURL string, opts ApplyOptions) (*ApplyResult, error) {
 	if opts.N < 0 {
 		return nil, fmt.Errorf("invalid count %d", opts.N)
@@ -253,8 +255,12 @@ func (p *Project) applyFile(ctx context.Context, conn *sql.Conn, f migrate.File)
 	}
 	revs = NewRevisions(q)
 	err = p.execute(ctx, q, revs, f)
+	var commitErr error
 	if err == nil && tx != nil {
-		err = tx.Commit()
+		// Deferred constraints are checked here, after every statement ran.
+		if commitErr = tx.Commit(); commitErr != nil {
+			err = fmt.Errorf("committing: %w", commitErr)
+		}
 	}
 	if err == nil {
 		fmt.Fprintf(w, "  ok (%s)\n", time.Since(start).Round(time.Millisecond))
@@ -266,6 +272,10 @@ func (p *Project) applyFile(ctx context.Context, conn *sql.Conn, f migrate.File)
 		// applied nothing, so the next run starts the file over.
 		if rev := revs.last; rev != nil {
 			rev.Applied, rev.PartialHashes = 0, nil
+			if commitErr != nil {
+				// The executor wrote its success row before the commit.
+				rev.Error, rev.ErrorStmt = commitErr.Error(), "COMMIT"
+			}
 			if werr := NewRevisions(conn).WriteRevision(context.WithoutCancel(ctx), rev); werr != nil {
 				err = errors.Join(err, werr)
 			}
@@ -273,12 +283,11 @@ func (p *Project) applyFile(ctx context.Context, conn *sql.Conn, f migrate.File)
 	}
 	var se *migrate.StmtExecError
 	if errors.As(err, &se) {
-		serr := &StatementError{File: f.Name(), Line: lineAt(f.Bytes(), se.Stmt.Pos), Stmt: se.Stmt.Text, Err: se.Err}
-		fmt.Fprintf(w, "  FAILED: %v\n", serr)
-		if tx != nil {
-			fmt.Fprintf(w, "  %s was rolled back; fix it, run `migrate hash`, then `migrate apply` again\n", f.Name())
-		}
-		return fmt.Errorf("applying %s: %w", f.Name(), serr)
+		err = &StatementError{File: f.Name(), Line: lineAt(f.Bytes(), se.Stmt.Pos), Stmt: se.Stmt.Text, Err: se.Err}
+	}
+	fmt.Fprintf(w, "  FAILED: %v\n", err)
+	if tx != nil && (se != nil || commitErr != nil) {
+		fmt.Fprintf(w, "  %s was rolled back; fix it, run `migrate hash`, then `migrate apply` again\n", f.Name())
 	}
 	return fmt.Errorf("applying %s: %w", f.Name(), err)
 }

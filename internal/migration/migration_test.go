@@ -305,6 +305,59 @@ func TestProject_Apply(t *testing.T) {
 		}
 	})
 
+	t.Run("deferred constraint failing at commit is recorded", func(t *testing.T) {
+		t.Parallel()
+		p, path := newProject(t)
+		writeFile(t, filepath.Join(path, "20250101000000_one.sql"), "CREATE TABLE um (id int PRIMARY KEY);\n")
+		writeFile(t, filepath.Join(path, "20250101000001_two.sql"),
+			"CREATE TABLE dois (um_id int REFERENCES um (id) DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO dois VALUES (1);\n")
+		if err := migration.Rehash(p.Dir); err != nil {
+			t.Fatal(err)
+		}
+		url := dbtest.URL(t)
+		var out bytes.Buffer
+		p.Out = &out
+
+		res, err := p.Apply(ctx, url, migration.ApplyOptions{})
+		if err == nil || !strings.Contains(err.Error(), "20250101000001_two.sql") || !strings.Contains(err.Error(), "dois_um_id_fkey") {
+			t.Fatalf("err = %v; want the commit error naming 20250101000001_two.sql", err)
+		}
+		if !slices.Equal(res.Applied, []string{"20250101000000_one.sql"}) {
+			t.Errorf("applied = %v; want only the first file", res.Applied)
+		}
+		if !strings.Contains(out.String(), "FAILED") || !strings.Contains(out.String(), "dois_um_id_fkey") {
+			t.Errorf("output lacks the commit error:\n%s", out.String())
+		}
+		if got := tables(t, url); !slices.Equal(got, []string{"um"}) {
+			t.Fatalf("tables = %v; want only the first file's", got)
+		}
+		st, err := p.Status(ctx, url)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if st.Current != "20250101000000" || len(st.Pending) != 1 || st.Failed == nil ||
+			st.Failed.Version != "20250101000001" || st.Failed.Applied != 0 || !strings.Contains(st.Failed.Error, "dois_um_id_fkey") {
+			t.Fatalf("status = %+v (failed %+v); want the commit error recorded on 20250101000001", st, st.Failed)
+		}
+		var printed bytes.Buffer
+		st.Print(&printed)
+		if !strings.Contains(printed.String(), "last error: ") || !strings.Contains(printed.String(), "dois_um_id_fkey") {
+			t.Errorf("status output lacks the last error:\n%s", printed.String())
+		}
+
+		writeFile(t, filepath.Join(path, "20250101000001_two.sql"),
+			"CREATE TABLE dois (um_id int REFERENCES um (id) DEFERRABLE INITIALLY DEFERRED);\nINSERT INTO um VALUES (1);\nINSERT INTO dois VALUES (1);\n")
+		if err := migration.Rehash(p.Dir); err != nil {
+			t.Fatal(err)
+		}
+		if res, err = p.Apply(ctx, url, migration.ApplyOptions{}); err != nil || res.Current != "20250101000001" {
+			t.Fatalf("apply after fix = %+v, %v", res, err)
+		}
+		if st, err = p.Status(ctx, url); err != nil || st.Failed != nil || len(st.Pending) != 0 {
+			t.Fatalf("status after fix = %+v, %v", st, err)
+		}
+	})
+
 	t.Run("edited applied file is refused before anything runs", func(t *testing.T) {
 		t.Parallel()
 		p, path := newProject(t)
