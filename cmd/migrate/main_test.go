@@ -184,6 +184,17 @@ func TestRun_Refusals(t *testing.T) {
 		}
 	})
 
+	t.Run("diff --check creates no missing directory", func(t *testing.T) {
+		flags, dir, _ := workspace(t, blogSchema)
+		got := migrate(t, append([]string{"diff", "--check"}, flags...)...)
+		if got.code != 1 || !strings.Contains(got.stderr, "opening migration directory") {
+			t.Fatalf("exit %d\n%s%s", got.code, got.stdout, got.stderr)
+		}
+		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
+			t.Fatalf("diff --check created %s (stat: %v)", dir, err)
+		}
+	})
+
 	t.Run("lint fails on an unacknowledged drop", func(t *testing.T) {
 		flags, _, _ := workspace(t, blogSchema)
 		if got := migrate(t, append([]string{"diff", "blog"}, flags...)...); got.code != 0 {

@@ -200,7 +200,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// project opens the directory; create makes it when missing (diff).
+// project opens the directory; create makes it when missing (diff, unless --check).
 func (c *cli) project(create bool) (*migration.Project, error) {
 	dir, err := migration.OpenDir(c.dir, create)
 	if err != nil {
@@ -246,7 +246,7 @@ func runDiff(ctx context.Context, c *cli, pos []string) error {
 			return &usageError{msg: err.Error()}
 		}
 	}
-	p, err := c.project(true)
+	p, err := c.project(!c.check) // --check writes nothing, not even the directory
 	if err != nil {
 		return err
 	}
