@@ -354,8 +354,8 @@ func (p *Project) printDryRun(drv migrate.Driver, pending []migrate.File) error 
 // currentVersion is the newest fully applied version, "" when none.
 func currentVersion(revs []*migrate.Revision) string {
 	for i := len(revs) - 1; i >= 0; i-- {
-		if r := revs[i]; r.Type == migrate.RevisionTypeBaseline || (r.Applied == r.Total && r.Error == "") {
-			return r.Version
+		if isApplied(revs[i]) {
+			return revs[i].Version
 		}
 	}
 	return ""

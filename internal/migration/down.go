@@ -208,7 +208,7 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 func downTarget(revs []*migrate.Revision, opts DownOptions) (string, error) {
 	var applied []string
 	for _, r := range revs {
-		if r.Type == migrate.RevisionTypeBaseline || (r.Applied == r.Total && r.Error == "") {
+		if isApplied(r) {
 			applied = append(applied, r.Version)
 		}
 	}

@@ -174,6 +174,12 @@ WHERE version = $1`, version); err != nil {
 	return nil
 }
 
+// isApplied reports whether rev counts as applied: a baseline, or a file
+// that ran whole without error.
+func isApplied(rev *migrate.Revision) bool {
+	return rev.Type == migrate.RevisionTypeBaseline || (rev.Applied == rev.Total && rev.Error == "")
+}
+
 func scanRevision(rows *sql.Rows) (*migrate.Revision, error) {
 	var (
 		rev            migrate.Revision

@@ -40,7 +40,7 @@ func (p *Project) Status(ctx context.Context, dbURL string) (*Status, error) {
 	st := &Status{Applied: revs, Current: currentVersion(revs)}
 	done := make(map[string]bool, len(revs))
 	for _, r := range revs {
-		if r.Type == migrate.RevisionTypeBaseline || (r.Applied == r.Total && r.Error == "") {
+		if isApplied(r) {
 			done[r.Version] = true
 		}
 		if r.Error != "" {
