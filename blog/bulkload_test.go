@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5"
 
 	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/internal/bulkload"
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/pgtx"
 )
@@ -189,13 +190,11 @@ func (d *blogData) writeCSV(dir string) (map[string]string, error) {
 // loadPlan is a way of bulk-loading the blog. Every plan ends with every
 // constraint of the schema in force and checked against every row.
 type loadPlan struct {
-	// deferIndexes drops a table's non-unique indexes before its COPY and
-	// builds them again after it, in the same transaction.
-	deferIndexes bool
-	// deferForeignKeys drops a table's foreign keys before its COPY and adds
-	// them again after it, in the same transaction; adding a foreign key
-	// checks every row in one join.
-	deferForeignKeys bool
+	// deferIndexes and deferForeignKeys load each table through
+	// bulkload.Load, which drops its non-unique indexes, its foreign keys or
+	// both before its COPY and restores them after it, in the same
+	// transaction; re-adding a foreign key checks every row in one join.
+	deferIndexes, deferForeignKeys bool
 	// batch is the number of rows per COPY statement; 0: one per table.
 	batch int
 	// txPerBatch commits after every COPY statement instead of once at
@@ -207,52 +206,11 @@ type loadPlan struct {
 // loadSetup is run at the start of the load's transaction.
 const loadSetup = "SET LOCAL maintenance_work_mem = '256MB'"
 
-// deferred returns the statements that plan runs around the COPY of table:
-// before drops what the plan defers, after restores it exactly as the
-// catalog defined it, comments included.
-func (plan loadPlan) deferred(ctx context.Context, q interface {
-	Query(context.Context, string, ...any) (pgx.Rows, error)
-}, table string) (before, after []string, err error) {
-	type def struct{ Name, Def string }
-	read := func(sql string) ([]def, error) {
-		rows, err := q.Query(ctx, sql, table)
-		if err != nil {
-			return nil, err
-		}
-		return pgx.CollectRows(rows, pgx.RowToStructByPos[def])
-	}
-	ident := pgx.Identifier{table}.Sanitize()
-	if plan.deferIndexes {
-		// Unique and primary-key indexes stay: they are constraints.
-		idxs, err := read(`SELECT c.relname, pg_get_indexdef(i.indexrelid) || coalesce(
-				'; COMMENT ON INDEX ' || quote_ident(c.relname) || ' IS ' || quote_literal(obj_description(c.oid, 'pg_class')), '')
-			FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
-			WHERE i.indrelid = $1::regclass AND NOT i.indisunique AND NOT i.indisprimary
-			ORDER BY 1`)
-		if err != nil {
-			return nil, nil, fmt.Errorf("reading the indexes of %s: %w", table, err)
-		}
-		for _, ix := range idxs {
-			before = append(before, "DROP INDEX "+pgx.Identifier{ix.Name}.Sanitize())
-			after = append(after, ix.Def)
-		}
-	}
-	if plan.deferForeignKeys {
-		fks, err := read(`SELECT conname, pg_get_constraintdef(oid) || coalesce(
-				'; COMMENT ON CONSTRAINT ' || quote_ident(conname) || ' ON ' || conrelid::regclass::text
-				|| ' IS ' || quote_literal(obj_description(oid, 'pg_constraint')), '')
-			FROM pg_constraint
-			WHERE conrelid = $1::regclass AND contype = 'f' ORDER BY 1`)
-		if err != nil {
-			return nil, nil, fmt.Errorf("reading the foreign keys of %s: %w", table, err)
-		}
-		for _, fk := range fks {
-			name := pgx.Identifier{fk.Name}.Sanitize()
-			before = append(before, "ALTER TABLE "+ident+" DROP CONSTRAINT "+name)
-			after = append(after, "ALTER TABLE "+ident+" ADD CONSTRAINT "+name+" "+fk.Def)
-		}
-	}
-	return before, after, nil
+// options returns what plan defers, for bulkload, and whether it defers
+// anything.
+func (plan loadPlan) options() (bulkload.Options, bool) {
+	return bulkload.Options{KeepIndexes: !plan.deferIndexes, KeepForeignKeys: !plan.deferForeignKeys},
+		plan.deferIndexes || plan.deferForeignKeys
 }
 
 // load bulk-loads d into the empty database behind conn as plan says.
@@ -301,23 +259,16 @@ func load(ctx context.Context, conn *pgx.Conn, d *blogData, plan loadPlan) error
 		if _, err := tx.Exec(ctx, loadSetup); err != nil {
 			return err
 		}
+		opts, deferring := plan.options()
 		for _, t := range d.tables() {
-			before, after, err := plan.deferred(ctx, tx, t.name)
+			var err error
+			if deferring {
+				err = bulkload.Load(ctx, tx, t.name, opts, func() error { return copyTable(tx, t) })
+			} else {
+				err = copyTable(tx, t)
+			}
 			if err != nil {
 				return err
-			}
-			for _, stmt := range before {
-				if _, err := tx.Exec(ctx, stmt); err != nil {
-					return fmt.Errorf("%s: %w", stmt, err)
-				}
-			}
-			if err := copyTable(tx, t); err != nil {
-				return err
-			}
-			for _, stmt := range after {
-				if _, err := tx.Exec(ctx, stmt); err != nil {
-					return fmt.Errorf("%s: %w", stmt, err)
-				}
 			}
 		}
 		return nil
@@ -331,8 +282,9 @@ func load(ctx context.Context, conn *pgx.Conn, d *blogData, plan loadPlan) error
 func psqlScript(ctx context.Context, conn *pgx.Conn, d *blogData, plan loadPlan, paths map[string]string) (string, error) {
 	var s strings.Builder
 	s.WriteString(loadSetup + ";\n")
+	opts, _ := plan.options()
 	for _, t := range d.tables() {
-		before, after, err := plan.deferred(ctx, conn, t.name)
+		before, after, err := bulkload.Statements(ctx, conn, t.name, opts)
 		if err != nil {
 			return "", err
 		}
@@ -418,90 +370,4 @@ func freshDatabase(tb testing.TB) (string, schemaState) {
 		tb.Fatalf("schema state %+v: the migrations define foreign keys and indexes", s)
 	}
 	return url, s
-}
-
-// TestLoad_ChecksEveryConstraint checks that the fastest load plan still
-// refuses rows that break a constraint it defers, and leaves nothing behind.
-func TestLoad_ChecksEveryConstraint(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	fast := loadPlan{deferIndexes: true, deferForeignKeys: true, batch: 2}
-	for name, spoil := range map[string]func(d *blogData){
-		"orphan comentario": func(d *blogData) { d.comentarios[len(d.comentarios)-1].PostagemID = int64(len(d.postagens) + 1) },
-		"orphan postagem":   func(d *blogData) { d.postagens[0].UsuarioID = 0 },
-		"duplicate email":   func(d *blogData) { d.usuarios[1].Email = strings.ToUpper(d.usuarios[0].Email) },
-	} {
-		t.Run(name, func(t *testing.T) {
-			t.Parallel()
-			d := newBlogData(1)
-			d.usuarios, d.postagens, d.comentarios = d.usuarios[:5], d.postagens[:5], d.comentarios[:0]
-			for i := range 5 {
-				d.postagens[i].UsuarioID = int64(1 + i%5)
-				d.comentarios = append(d.comentarios, db.ComentarioCreateManyParams{
-					UsuarioID: int64(1 + i), PostagemID: int64(5 - i), Texto: "Bom!", CriadoEm: benchInicio,
-				})
-			}
-			// The data as generated loads, and loads whole.
-			url, before := freshDatabase(t)
-			conn, err := pgx.Connect(ctx, url)
-			if err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close(ctx)
-			if err := load(ctx, conn, d, fast); err != nil {
-				t.Fatal(err)
-			}
-			checkLoaded(t, url, d, before)
-
-			url, before = freshDatabase(t)
-			if conn, err = pgx.Connect(ctx, url); err != nil {
-				t.Fatal(err)
-			}
-			defer conn.Close(ctx)
-			spoilt := *d
-			spoilt.usuarios = slices.Clone(d.usuarios)
-			spoilt.postagens = slices.Clone(d.postagens)
-			spoilt.comentarios = slices.Clone(d.comentarios)
-			spoil(&spoilt)
-			if err := load(ctx, conn, &spoilt, fast); err == nil {
-				t.Fatal("load accepted a row that breaks a constraint")
-			}
-			// Nothing remains, and every index and foreign key is back.
-			checkLoaded(t, url, &blogData{}, before)
-		})
-	}
-}
-
-// TestLoad_KeepsComments checks that the indexes and foreign keys the fast
-// plan drops come back with their comments.
-func TestLoad_KeepsComments(t *testing.T) {
-	t.Parallel()
-	ctx := context.Background()
-	url, _ := freshDatabase(t)
-	conn, err := pgx.Connect(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer conn.Close(ctx)
-	_, err = conn.Exec(ctx, `DO $$
-		DECLARE fk text := (SELECT conname FROM pg_constraint WHERE conrelid = 'comentario'::regclass AND contype = 'f' LIMIT 1);
-		BEGIN
-			EXECUTE format('COMMENT ON CONSTRAINT %I ON comentario IS %L', fk, 'o''comentário pertence a uma postagem');
-			COMMENT ON INDEX comentario_postagem_id_idx IS 'comments page';
-		END $$`)
-	if err != nil {
-		t.Fatal(err)
-	}
-	before, err := readSchemaState(ctx, conn)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if before.Comments != 2 {
-		t.Fatalf("%d comments on indexes and keys, want 2", before.Comments)
-	}
-	d := newBlogData(1)
-	if err := load(ctx, conn, d, loadPlan{deferIndexes: true, deferForeignKeys: true}); err != nil {
-		t.Fatal(err)
-	}
-	checkLoaded(t, url, d, before)
 }
