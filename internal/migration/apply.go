@@ -88,23 +88,12 @@ func (p *Project) Apply(ctx context.Context, dbURL string, opts ApplyOptions) (*
 	if opts.N < 0 {
 		return nil, fmt.Errorf("invalid count %d", opts.N)
 	}
-	if err := checksumError(p.Dir); err != nil {
-		return nil, err
-	}
-	db, err := openDB(ctx, dbURL)
+	sess, err := p.connect(ctx, dbURL)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("connecting: %w", err)
-	}
-	defer conn.Close()
-	drv, err := postgres.Open(conn)
-	if err != nil {
-		return nil, fmt.Errorf("opening driver: %w", err)
-	}
+	defer sess.Close()
+	conn, drv := sess.conn, sess.drv
 	revs := NewRevisions(conn)
 	if !opts.DryRun {
 		// At head already: nothing to wait for. Files being applied by
@@ -116,9 +105,9 @@ func (p *Project) Apply(ctx context.Context, dbURL string, opts ApplyOptions) (*
 				return &ApplyResult{Current: currentVersion(applied)}, nil
 			}
 		}
-		unlock, err := drv.Lock(ctx, LockName, p.lockTimeout())
+		unlock, err := sess.lock(ctx, p.lockTimeout())
 		if err != nil {
-			return nil, fmt.Errorf("acquiring lock %q: %w", LockName, err)
+			return nil, err
 		}
 		defer unlock()
 	}

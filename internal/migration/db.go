@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"net/url"
+	"time"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
@@ -37,6 +38,51 @@ func openDB(ctx context.Context, rawURL string) (*sql.DB, error) {
 	}
 	return db, nil
 }
+
+// session is one connection to the database being migrated. The advisory
+// lock belongs to a PostgreSQL session, so everything done under it runs on
+// conn.
+type session struct {
+	db   *sql.DB
+	conn *sql.Conn
+	drv  migrate.Driver
+}
+
+// connect refuses a directory whose atlas.sum does not match its files, then
+// opens a session on the database at dbURL.
+func (p *Project) connect(ctx context.Context, dbURL string) (*session, error) {
+	if err := checksumError(p.Dir); err != nil {
+		return nil, err
+	}
+	db, err := openDB(ctx, dbURL)
+	if err != nil {
+		return nil, err
+	}
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connecting: %w", err)
+	}
+	drv, err := postgres.Open(conn)
+	if err != nil {
+		conn.Close()
+		db.Close()
+		return nil, fmt.Errorf("opening driver: %w", err)
+	}
+	return &session{db: db, conn: conn, drv: drv}, nil
+}
+
+// lock takes the advisory lock LockName, waiting at most timeout.
+func (s *session) lock(ctx context.Context, timeout time.Duration) (schema.UnlockFunc, error) {
+	unlock, err := s.drv.Lock(ctx, LockName, timeout)
+	if err != nil {
+		return nil, fmt.Errorf("acquiring lock %q: %w", LockName, err)
+	}
+	return unlock, nil
+}
+
+// Close releases the connection and closes the pool.
+func (s *session) Close() error { return errors.Join(s.conn.Close(), s.db.Close()) }
 
 // redact hides the password of a database URL in messages.
 func redact(rawURL string) string {

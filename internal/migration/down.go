@@ -7,7 +7,6 @@ import (
 	"strings"
 
 	"ariga.io/atlas/sql/migrate"
-	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 )
 
@@ -41,27 +40,16 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 	if opts.N < 0 {
 		return nil, fmt.Errorf("invalid count %d", opts.N)
 	}
-	if err := checksumError(p.Dir); err != nil {
-		return nil, err
-	}
-	db, err := openDB(ctx, dbURL)
+	sess, err := p.connect(ctx, dbURL)
 	if err != nil {
 		return nil, err
 	}
-	defer db.Close()
-	conn, err := db.Conn(ctx)
-	if err != nil {
-		return nil, fmt.Errorf("connecting: %w", err)
-	}
-	defer conn.Close()
-	drv, err := postgres.Open(conn)
-	if err != nil {
-		return nil, fmt.Errorf("opening driver: %w", err)
-	}
+	defer sess.Close()
+	conn, drv := sess.conn, sess.drv
 	if !opts.DryRun {
-		unlock, err := drv.Lock(ctx, LockName, p.lockTimeout())
+		unlock, err := sess.lock(ctx, p.lockTimeout())
 		if err != nil {
-			return nil, fmt.Errorf("acquiring lock %q: %w", LockName, err)
+			return nil, err
 		}
 		defer unlock()
 	}
