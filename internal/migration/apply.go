@@ -230,52 +230,48 @@ func (p *Project) applyFile(ctx context.Context, conn *sql.Conn, f migrate.File)
 	}
 	start := time.Now()
 	fmt.Fprintf(w, "applying %s\n", f.Name())
-	var (
-		q    execQuerier = conn
-		tx   *sql.Tx
-		err  error
-		revs *Revisions
-	)
-	if !noTx {
-		if tx, err = conn.BeginTx(ctx, nil); err != nil {
-			return fmt.Errorf("applying %s: %w", f.Name(), err)
-		}
-		q = tx
+	var revs *Revisions
+	run := func(q execQuerier) error {
+		revs = NewRevisions(q)
+		return p.execute(ctx, q, revs, f)
 	}
-	revs = NewRevisions(q)
-	err = p.execute(ctx, q, revs, f)
-	var commitErr error
-	if err == nil && tx != nil {
-		// Deferred constraints are checked here, after every statement ran.
-		if commitErr = tx.Commit(); commitErr != nil {
-			err = fmt.Errorf("committing: %w", commitErr)
-		}
+	var err error
+	if noTx {
+		err = run(conn)
+	} else {
+		err = withTx(ctx, conn, func(tx *sql.Tx) error { return run(tx) })
 	}
 	if err == nil {
 		fmt.Fprintf(w, "  ok (%s)\n", time.Since(start).Round(time.Millisecond))
 		return nil
 	}
-	if tx != nil {
-		tx.Rollback()
-		// The file is rolled back whole: record the error on a revision that
-		// applied nothing, so the next run starts the file over.
-		if rev := revs.last; rev != nil {
-			rev.Applied, rev.PartialHashes = 0, nil
-			if commitErr != nil {
-				// The executor wrote its success row before the commit.
-				rev.Error, rev.ErrorStmt = commitErr.Error(), "COMMIT"
-			}
-			if werr := NewRevisions(conn).WriteRevision(context.WithoutCancel(ctx), rev); werr != nil {
-				err = errors.Join(err, werr)
-			}
+	var (
+		se *migrate.StmtExecError
+		ce *commitError
+	)
+	errors.As(err, &se)
+	errors.As(err, &ce)
+	if !noTx && revs != nil && revs.last != nil {
+		// The file was rolled back whole: record the error on a revision
+		// that applied nothing, so the next run starts the file over.
+		rev := revs.last
+		rev.Applied, rev.PartialHashes = 0, nil
+		switch {
+		case ce != nil:
+			// The executor wrote its success row before the commit.
+			rev.Error, rev.ErrorStmt = ce.err.Error(), "COMMIT"
+		case rev.Error == "":
+			rev.Error = err.Error()
+		}
+		if werr := NewRevisions(conn).WriteRevision(context.WithoutCancel(ctx), rev); werr != nil {
+			err = errors.Join(err, werr)
 		}
 	}
-	var se *migrate.StmtExecError
-	if errors.As(err, &se) {
+	if se != nil {
 		err = &StatementError{File: f.Name(), Line: lineAt(f.Bytes(), se.Stmt.Pos), Stmt: se.Stmt.Text, Err: se.Err}
 	}
 	fmt.Fprintf(w, "  FAILED: %v\n", err)
-	if tx != nil && (se != nil || commitErr != nil) {
+	if !noTx && (se != nil || ce != nil) {
 		fmt.Fprintf(w, "  %s was rolled back; fix it, run `migrate hash`, then `migrate apply` again\n", f.Name())
 	}
 	return fmt.Errorf("applying %s: %w", f.Name(), err)

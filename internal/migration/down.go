@@ -2,6 +2,7 @@ package migration
 
 import (
 	"context"
+	"database/sql"
 	"errors"
 	"fmt"
 	"strings"
@@ -167,25 +168,23 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 		return res, nil
 	}
 
-	tx, err := conn.BeginTx(ctx, nil)
-	if err != nil {
-		return nil, fmt.Errorf("reverting: %w", err)
-	}
-	defer tx.Rollback()
-	if plan != nil {
-		for _, c := range plan.Changes {
-			if _, err := tx.ExecContext(ctx, c.Cmd, c.Args...); err != nil {
-				return nil, fmt.Errorf("reverting: %w\n  statement: %s", err, firstLine(c.Cmd))
+	err = withTx(ctx, conn, func(tx *sql.Tx) error {
+		if plan != nil {
+			for _, c := range plan.Changes {
+				if _, err := tx.ExecContext(ctx, c.Cmd, c.Args...); err != nil {
+					return fmt.Errorf("%w\n  statement: %s", err, firstLine(c.Cmd))
+				}
 			}
 		}
-	}
-	store := NewRevisions(tx)
-	for _, v := range res.Reverted {
-		if err := store.DeleteRevision(ctx, v); err != nil {
-			return nil, err
+		store := NewRevisions(tx)
+		for _, v := range res.Reverted {
+			if err := store.DeleteRevision(ctx, v); err != nil {
+				return err
+			}
 		}
-	}
-	if err := tx.Commit(); err != nil {
+		return nil
+	})
+	if err != nil {
 		return nil, fmt.Errorf("reverting: %w", err)
 	}
 	fmt.Fprintf(w, "reverted to %s\n", toName)
