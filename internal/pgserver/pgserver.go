@@ -133,7 +133,7 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 	for i := 1; ; i++ {
 		port := opts.Port
 		if port == 0 {
-			if port, err = freePort(); err != nil {
+			if port, err = pickPort(); err != nil {
 				os.RemoveAll(dir)
 				return nil, fmt.Errorf("starting PostgreSQL: %w", err)
 			}
@@ -350,6 +350,10 @@ func (a account) own(dir string) error {
 		return os.Lchown(p, uid, gid)
 	})
 }
+
+// pickPort chooses the port of a new server; tests replace it to force a
+// clash.
+var pickPort = freePort
 
 func freePort() (int, error) {
 	l, err := net.Listen("tcp", "127.0.0.1:0")

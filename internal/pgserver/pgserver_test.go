@@ -120,6 +120,36 @@ func TestStart_PortTaken(t *testing.T) {
 	}
 }
 
+func TestStart_RetriesOnPortClash(t *testing.T) {
+	l, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer l.Close()
+	taken := l.Addr().(*net.TCPAddr).Port
+
+	// The first port offered is taken by the time the server binds it.
+	calls := 0
+	pickPort = func() (int, error) {
+		calls++
+		if calls == 1 {
+			return taken, nil
+		}
+		return freePort()
+	}
+	defer func() { pickPort = freePort }()
+
+	s := startT(t, Options{})
+	if calls != 2 || s.Port == taken {
+		t.Errorf("ports asked for: %d, server on %d (taken: %d); want a second port", calls, s.Port, taken)
+	}
+	conn, err := pgx.Connect(context.Background(), s.URL("postgres"))
+	if err != nil {
+		t.Fatalf("connect after the retry: %v", err)
+	}
+	conn.Close(context.Background())
+}
+
 func TestStart_BrokenDataDir(t *testing.T) {
 	bins, err := cachedBinaries(context.Background(), Options{})
 	if err != nil {
