@@ -125,6 +125,9 @@ func prepare(ctx context.Context) error {
 			return err
 		}
 		server, adminURL = srv, srv.URL("postgres")
+	} else if u, err := url.Parse(adminURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
+		// Each test's database is named by replacing the URL's path.
+		return fmt.Errorf("TEST_DATABASE_URL or DATABASE_URL must be a postgres:// URL, got %q", adminURL)
 	}
 	var err error
 	if admin, err = pgxpool.New(ctx, adminURL); err != nil {
@@ -166,11 +169,9 @@ func shutdown() {
 // external server do not collide.
 func prefix() string { return "versiona_test_" + strconv.Itoa(os.Getpid()) }
 
+// withDatabase returns rawURL, checked by prepare, naming database db.
 func withDatabase(rawURL, db string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return rawURL
-	}
+	u, _ := url.Parse(rawURL)
 	u.Path = "/" + db
 	return u.String()
 }

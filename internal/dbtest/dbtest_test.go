@@ -121,6 +121,20 @@ func TestMain_ExternalServerStartsNone(t *testing.T) {
 	}
 }
 
+func TestMain_KeywordURLRefused(t *testing.T) {
+	child, lines := runChild(t, "pass", []string{"TEST_DATABASE_URL=host=127.0.0.1 dbname=postgres"})
+	var out []string
+	for line := range lines {
+		out = append(out, line)
+	}
+	if err := child.Wait(); err == nil {
+		t.Fatal("suite with a keyword/value TEST_DATABASE_URL passed")
+	}
+	if text := strings.Join(out, "\n"); !strings.Contains(text, "must be a postgres:// URL") {
+		t.Errorf("output does not explain the refusal:\n%s", text)
+	}
+}
+
 // runChild starts this test binary running only TestHelperSuite in mode,
 // and returns it with a channel of its output lines.
 func runChild(t *testing.T, mode string, env []string) (*exec.Cmd, <-chan string) {
