@@ -10,12 +10,10 @@ package blog
 
 import (
 	"context"
-	"errors"
 	"fmt"
 
 	"github.com/jackc/pgx/v5"
 
-	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/pgerr"
 )
@@ -67,18 +65,11 @@ var constraints = map[string]pgerr.Constraint{
 	},
 }
 
-// mapError turns a PostgreSQL error raised while writing entity into a
-// *versiona.Error; pgx.ErrNoRows becomes ErrNotFound for entity. Other errors
-// are returned unchanged.
+// mapError turns a PostgreSQL error raised while writing entity, or
+// pgx.ErrNoRows, into a *versiona.Error by the constraints of this package's
+// tables. Other errors are returned unchanged.
 func mapError(entity string, err error) error {
-	if errors.Is(err, pgx.ErrNoRows) {
-		return notFound(entity)
-	}
 	return pgerr.Map(constraints, entity, err)
-}
-
-func notFound(entity string) error {
-	return &versiona.Error{Kind: versiona.ErrNotFound, Entity: entity, Field: "id", Rule: "no " + entity + " with this id"}
 }
 
 // wrap maps err and adds the operation as context.

@@ -3,6 +3,7 @@ package blog
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/check"
 )
@@ -86,7 +87,7 @@ func (s *Service) ComentarioDelete(ctx context.Context, id int64) error {
 		return wrap("deleting", comentario, err)
 	}
 	if n == 0 {
-		return wrap("deleting", comentario, notFound(comentario))
+		return wrap("deleting", comentario, pgx.ErrNoRows)
 	}
 	return nil
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/check"
 )
@@ -86,7 +87,7 @@ func (s *Service) PostagemDelete(ctx context.Context, id int64) error {
 		return wrap("deleting", postagem, err)
 	}
 	if n == 0 {
-		return wrap("deleting", postagem, notFound(postagem))
+		return wrap("deleting", postagem, pgx.ErrNoRows)
 	}
 	return nil
 }

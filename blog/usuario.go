@@ -3,6 +3,7 @@ package blog
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/check"
 )
@@ -73,7 +74,7 @@ func (s *Service) UsuarioDelete(ctx context.Context, id int64) error {
 		return wrap("deleting", usuario, err)
 	}
 	if n == 0 {
-		return wrap("deleting", usuario, notFound(usuario))
+		return wrap("deleting", usuario, pgx.ErrNoRows)
 	}
 	return nil
 }

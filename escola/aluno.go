@@ -4,6 +4,7 @@ import (
 	"context"
 	"time"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/check"
 )
@@ -84,7 +85,7 @@ func (s *Service) AlunoDelete(ctx context.Context, id int64) error {
 		return wrap("deleting", aluno, err)
 	}
 	if n == 0 {
-		return wrap("deleting", aluno, notFound(aluno))
+		return wrap("deleting", aluno, pgx.ErrNoRows)
 	}
 	return nil
 }

@@ -3,6 +3,7 @@ package escola
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/check"
 )
@@ -75,7 +76,7 @@ func (s *Service) CursoDelete(ctx context.Context, id int64) error {
 		return wrap("deleting", curso, err)
 	}
 	if n == 0 {
-		return wrap("deleting", curso, notFound(curso))
+		return wrap("deleting", curso, pgx.ErrNoRows)
 	}
 	return nil
 }

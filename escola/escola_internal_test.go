@@ -10,6 +10,7 @@ import (
 
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/internal/dbtest"
+	"github.com/versiona/versiona/internal/pgerr"
 )
 
 func TestMapError(t *testing.T) {
@@ -35,7 +36,7 @@ func TestMapError(t *testing.T) {
 		{"turma still has matriculas", turma, &pgconn.PgError{Code: "23503", ConstraintName: "matriculas_turma_id_fkey", TableName: "matriculas"}, versiona.ErrConflict, turma, ""},
 		{"missing aluno", matricula, &pgconn.PgError{Code: "23503", ConstraintName: "matriculas_aluno_id_fkey", TableName: "matriculas"}, versiona.ErrNotFound, matricula, "aluno_id"},
 		{"bad enum value", matricula, &pgconn.PgError{Code: "22P02"}, versiona.ErrInvalid, matricula, ""},
-		{"already mapped", matricula, missing(matricula, "turma_id", turma), versiona.ErrNotFound, matricula, "turma_id"},
+		{"already mapped", matricula, pgerr.NotFound(matricula, "turma_id", turma), versiona.ErrNotFound, matricula, "turma_id"},
 		{"deadlock", matricula, &pgconn.PgError{Code: "40P01"}, nil, "", ""},
 		{"not a database error", aluno, errors.New("timeout"), nil, "", ""},
 	} {

@@ -3,6 +3,7 @@ package escola
 import (
 	"context"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/check"
 )
@@ -76,7 +77,7 @@ func (s *Service) InstrutorDelete(ctx context.Context, id int64) error {
 		return wrap("deleting", instrutor, err)
 	}
 	if n == 0 {
-		return wrap("deleting", instrutor, notFound(instrutor))
+		return wrap("deleting", instrutor, pgx.ErrNoRows)
 	}
 	return nil
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/check"
+	"github.com/versiona/versiona/internal/pgerr"
 	"github.com/versiona/versiona/internal/pgtx"
 )
 
@@ -33,7 +34,7 @@ func validateMatricula(status db.MatriculaStatus, nota *float64) error {
 func reserveSeat(ctx context.Context, q *db.Queries, turmaID int64) error {
 	vagas, err := q.TurmaLockVagas(ctx, turmaID)
 	if errors.Is(err, pgx.ErrNoRows) {
-		return missing(matricula, "turma_id", turma)
+		return pgerr.NotFound(matricula, "turma_id", turma)
 	}
 	if err != nil {
 		return err
@@ -142,7 +143,7 @@ func (s *Service) MatriculaDelete(ctx context.Context, id int64) error {
 		return wrap("deleting", matricula, err)
 	}
 	if n == 0 {
-		return wrap("deleting", matricula, notFound(matricula))
+		return wrap("deleting", matricula, pgx.ErrNoRows)
 	}
 	return nil
 }

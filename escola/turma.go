@@ -121,7 +121,7 @@ func (s *Service) TurmaDelete(ctx context.Context, id int64) error {
 		return wrap("deleting", turma, err)
 	}
 	if n == 0 {
-		return wrap("deleting", turma, notFound(turma))
+		return wrap("deleting", turma, pgx.ErrNoRows)
 	}
 	return nil
 }

@@ -7,6 +7,7 @@ package pgerr
 import (
 	"errors"
 
+	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/versiona/versiona"
@@ -34,9 +35,16 @@ type Constraint struct {
 	Referenced string
 }
 
+// NotFound reports that entity's field refers to no target row: with
+// field "id" and target entity, that the entity asked for does not exist.
+func NotFound(entity, field, target string) error {
+	return &versiona.Error{Kind: versiona.ErrNotFound, Entity: entity, Field: field, Rule: "no " + target + " with this id"}
+}
+
 // Map returns err as a *versiona.Error when it is a PostgreSQL integrity
-// error raised while writing entity, looking the constraint up in cs. Other
-// errors, including *versiona.Error values, are returned unchanged.
+// error raised while writing entity, looking the constraint up in cs, or
+// pgx.ErrNoRows (entity not found). Other errors, including *versiona.Error
+// values, are returned unchanged.
 //
 // A foreign key violation is read from the writer's side: when entity owns the
 // constraint the referenced row is missing (ErrNotFound); otherwise entity is
@@ -45,6 +53,9 @@ func Map(cs map[string]Constraint, entity string, err error) error {
 	var de *versiona.Error
 	if errors.As(err, &de) {
 		return err // already mapped
+	}
+	if errors.Is(err, pgx.ErrNoRows) {
+		return NotFound(entity, "id", entity)
 	}
 	var pe *pgconn.PgError
 	if !errors.As(err, &pe) {
