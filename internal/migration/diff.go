@@ -114,9 +114,9 @@ func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*Dif
 		return nil, &UnsupportedError{Objects: unsupported}
 	}
 
-	changes, err := cur.drv.RealmDiff(current, desired)
+	changes, err := realmDiff(cur.drv, current, desired)
 	if err != nil {
-		return nil, fmt.Errorf("comparing schemas: %w", err)
+		return nil, err
 	}
 	res := &DiffResult{}
 	if len(changes) == 0 {
@@ -147,7 +147,7 @@ func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*Dif
 	if err != nil {
 		return nil, err
 	}
-	if left, err := cur.drv.RealmDiff(after, desired); err != nil {
+	if left, err := realmDiff(cur.drv, after, desired); err != nil {
 		return nil, fmt.Errorf("checking planned migration: %w", err)
 	} else if len(left) > 0 {
 		return nil, fmt.Errorf("the planned migration does not reach the schema; differences left: %s", strings.Join(describeChanges(left), "; "))
@@ -241,4 +241,14 @@ func objectName(o schema.Object) string {
 		return fmt.Sprintf("enum type %q", e.T)
 	}
 	return fmt.Sprintf("%T", o)
+}
+
+// realmDiff compares two realms in the normalized mode the Atlas CLI uses,
+// where CHECK constraints are compared by their deparsed expressions.
+func realmDiff(drv migrate.Driver, from, to *schema.Realm) ([]schema.Change, error) {
+	changes, err := drv.RealmDiff(from, to, schema.DiffNormalized())
+	if err != nil {
+		return nil, fmt.Errorf("comparing schemas: %w", err)
+	}
+	return changes, nil
 }

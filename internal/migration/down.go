@@ -120,9 +120,9 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 	}
 
 	w := p.out()
-	drift, err := drv.RealmDiff(expected, live)
+	drift, err := realmDiff(drv, expected, live)
 	if err != nil {
-		return nil, fmt.Errorf("comparing schemas: %w", err)
+		return nil, err
 	}
 	drift = withoutSchemaAttrs(drift)
 	if len(drift) > 0 {
@@ -136,9 +136,9 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 		}
 	}
 
-	changes, err := drv.RealmDiff(live, desired)
+	changes, err := realmDiff(drv, live, desired)
 	if err != nil {
-		return nil, fmt.Errorf("comparing schemas: %w", err)
+		return nil, err
 	}
 	changes = withoutSchemaAttrs(changes)
 	var plan *migrate.Plan

@@ -140,16 +140,16 @@ func fileChanges(ctx context.Context, d *scratchDB, f migrate.File) (*sqlcheck.F
 		if err != nil {
 			return nil, fmt.Errorf("inspecting schema: %w", err)
 		}
-		changes, err := d.drv.RealmDiff(prev, next)
+		changes, err := realmDiff(d.drv, prev, next)
 		if err != nil {
-			return nil, fmt.Errorf("comparing schemas: %w", err)
+			return nil, err
 		}
 		pf.Changes = append(pf.Changes, &sqlcheck.Change{Stmt: s, Changes: renames(s.Text, changes)})
 		prev = next
 	}
 	pf.To = prev
-	if pf.Sum, err = d.drv.RealmDiff(before, prev); err != nil {
-		return nil, fmt.Errorf("comparing schemas: %w", err)
+	if pf.Sum, err = realmDiff(d.drv, before, prev); err != nil {
+		return nil, err
 	}
 	return pf, nil
 }

@@ -134,6 +134,35 @@ CREATE TRIGGER usuarios_toca BEFORE UPDATE ON usuarios FOR EACH ROW EXECUTE FUNC
 		}
 	})
 
+	// A changed CHECK expression is planned: schemas are compared in the
+	// normalized mode, as the Atlas CLI compares them.
+	checks := []struct{ name, from, to string }{
+		{"named", "CONSTRAINT turmas_datas_check CHECK (data_inicio <= data_fim)", "CONSTRAINT turmas_datas_check CHECK (data_inicio < data_fim)"},
+		{"unnamed", "CHECK (vagas > 0)", "CHECK (vagas > 1)"},
+	}
+	for _, tc := range checks {
+		t.Run("check expression changed, "+tc.name, func(t *testing.T) {
+			t.Parallel()
+			p, _ := withHistory(t)
+			edited := strings.Replace(stages[len(stages)-1].schema, tc.from, tc.to, 1)
+			if edited == stages[len(stages)-1].schema {
+				t.Fatalf("schema lacks %q", tc.from)
+			}
+			writeFile(t, p.Schema, edited)
+			res, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.InSync() {
+				t.Fatalf("diff --check says in sync after changing %q to %q", tc.from, tc.to)
+			}
+			want := strings.TrimPrefix(tc.to[strings.Index(tc.to, "CHECK"):], "CHECK ")
+			if !strings.Contains(res.SQL, "ADD CONSTRAINT") || !strings.Contains(res.SQL, want) {
+				t.Fatalf("plan lacks the new check %s:\n%s", want, res.SQL)
+			}
+		})
+	}
+
 	t.Run("broken schema names the statement", func(t *testing.T) {
 		t.Parallel()
 		p, _ := newProject(t)
