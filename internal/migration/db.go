@@ -48,10 +48,10 @@ type session struct {
 	drv  migrate.Driver
 }
 
-// connect refuses a directory whose atlas.sum does not match its files, then
+// connect refuses a directory with a stray file or a stale atlas.sum, then
 // opens a session on the database at dbURL.
 func (p *Project) connect(ctx context.Context, dbURL string) (*session, error) {
-	if err := checksumError(p.Dir); err != nil {
+	if err := checkDir(p.Dir); err != nil {
 		return nil, err
 	}
 	db, err := openDB(ctx, dbURL)
@@ -244,4 +244,29 @@ func lineAt(b []byte, pos int) int {
 		}
 	}
 	return line
+}
+
+// withScratch runs fn on a scratch server, stopped (or closed) afterwards.
+func (p *Project) withScratch(ctx context.Context, fn func(srv *scratchServer) error) error {
+	srv, err := p.scratchServer(ctx)
+	if err != nil {
+		return err
+	}
+	defer srv.Close()
+	return fn(srv)
+}
+
+// withScratchDB runs fn on one empty scratch database, dropped afterwards.
+func (p *Project) withScratchDB(ctx context.Context, fn func(d *scratchDB) error) error {
+	return p.withScratch(ctx, func(srv *scratchServer) error { return srv.with(ctx, fn) })
+}
+
+// with runs fn on a new empty database, dropped afterwards.
+func (s *scratchServer) with(ctx context.Context, fn func(d *scratchDB) error) error {
+	d, err := s.create(ctx)
+	if err != nil {
+		return err
+	}
+	defer d.Close()
+	return fn(d)
 }
