@@ -173,10 +173,12 @@ func (p *Project) pending(ctx context.Context, drv migrate.Driver, revs []*migra
 	if err != nil {
 		return nil, err
 	}
-	if err := checkApplied(p.Dir, revs); err != nil {
+	// An out-of-order file also changes the chained hashes of the files
+	// after it: name the cause, not the symptom.
+	if err := checkOrder(files, revs); err != nil {
 		return nil, err
 	}
-	if err := checkOrder(files, revs); err != nil {
+	if err := checkApplied(p.Dir, revs); err != nil {
 		return nil, err
 	}
 	ex, err := migrate.NewExecutor(drv, p.Dir, &readOnce{NewRevisions(nil), revs}, migrate.WithOperatorVersion(OperatorVersion))
