@@ -227,7 +227,7 @@ func verifyPlan(ctx context.Context, st *diffStates, file migrate.File) error {
 // destructive describes the changes that lose data: drops, and the drop +
 // add pairs Atlas plans for a rename.
 func destructive(changes []schema.Change) []string {
-	var warns []string
+	warns := []string{}
 	var droppedT, addedT []string
 	for _, c := range changes {
 		switch c := c.(type) {
