@@ -231,3 +231,43 @@ func TestProject_Validate_noSum(t *testing.T) {
 		t.Fatalf("validate without atlas.sum = %v; want it named missing", err)
 	}
 }
+
+func TestProject_Apply_cancelled(t *testing.T) {
+	t.Parallel()
+	p, path := newProject(t)
+	writeFile(t, filepath.Join(path, "20250101000000_slow.sql"), "CREATE TABLE um (id int);\nSELECT pg_sleep(10);\n")
+	if err := migration.Rehash(p.Dir); err != nil {
+		t.Fatal(err)
+	}
+	url := dbtest.URL(t)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	// Ctrl-C: the context ends once the file is running.
+	p.Progress = func(e migration.Event) {
+		if e.Kind == migration.EventApplying {
+			time.AfterFunc(300*time.Millisecond, cancel)
+		}
+	}
+	start := time.Now()
+	_, err := p.Apply(ctx, url, migration.ApplyOptions{})
+	if time.Since(start) > 9*time.Second {
+		t.Fatal("apply waited for the sleep to end")
+	}
+	var aerr *migration.ApplyError
+	if !errors.As(err, &aerr) || aerr.Cause != migration.CauseInterrupted || aerr.RecordErr != nil {
+		t.Fatalf("err = %v; want an interrupted ApplyError, recorded", err)
+	}
+	if msg := err.Error(); !strings.Contains(msg, "interrupted: the file is intact and was rolled back") || strings.Contains(msg, "migrate hash") {
+		t.Fatalf("message = %q", msg)
+	}
+	if got := tables(t, url); len(got) != 0 {
+		t.Fatalf("tables = %v; the file was not rolled back", got)
+	}
+	var recorded string
+	if err := openSQL(t, url).QueryRow(`SELECT coalesce(error, '') FROM atlas_schema_revisions.atlas_schema_revisions WHERE version = '20250101000000'`).Scan(&recorded); err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(recorded, "interrupted") {
+		t.Fatalf("recorded error = %q; want the interruption", recorded)
+	}
+}
