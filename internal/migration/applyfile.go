@@ -12,6 +12,7 @@ import (
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -115,7 +116,7 @@ func connectionLost(err error) bool {
 	var pgErr *pgconn.PgError
 	if errors.As(err, &pgErr) {
 		switch pgErr.Code {
-		case codeAdminShutdown, codeCrashShutdown, codeCannotConnectNow:
+		case pgerrcode.AdminShutdown, pgerrcode.CrashShutdown, pgerrcode.CannotConnectNow, pgerrcode.IdleSessionTimeout:
 			return true
 		}
 	}

@@ -10,6 +10,7 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -27,15 +28,6 @@ const cloudIdentifier = ".atlas_cloud_identifier"
 
 // revisionsIdent is the quoted, schema-qualified name of the table.
 const revisionsIdent = `"` + RevisionsSchema + `"."` + RevisionsTable + `"`
-
-// SQLSTATE codes the package looks for (PostgreSQL's errcodes.txt).
-const (
-	codeUndefinedTable   = "42P01"
-	codeInvalidSchema    = "3F000"
-	codeAdminShutdown    = "57P01"
-	codeCrashShutdown    = "57P02"
-	codeCannotConnectNow = "57P03"
-)
 
 const revisionsDDL = `CREATE SCHEMA IF NOT EXISTS "` + RevisionsSchema + `";
 CREATE TABLE IF NOT EXISTS ` + revisionsIdent + ` (
@@ -220,7 +212,7 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 // does not exist yet.
 func missingTable(err error) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == codeUndefinedTable || pgErr.Code == codeInvalidSchema)
+	return errors.As(err, &pgErr) && (pgErr.Code == pgerrcode.UndefinedTable || pgErr.Code == pgerrcode.InvalidSchemaName)
 }
 
 // setExecutionTime records the time the file of version took.
