@@ -72,7 +72,9 @@ func (p *Project) connect(ctx context.Context, dbURL string) (*session, error) {
 	return &session{db: db, conn: conn, drv: drv}, nil
 }
 
-// lock takes the advisory lock LockName, waiting at most timeout.
+// lock takes the advisory lock LockName, waiting at most timeout. The lock
+// also ends with the session, so an error of the returned unlock changes
+// nothing once the session is closed.
 func (s *session) lock(ctx context.Context, timeout time.Duration) (schema.UnlockFunc, error) {
 	unlock, err := s.drv.Lock(ctx, LockName, timeout)
 	if err != nil {
@@ -247,12 +249,13 @@ func lineAt(b []byte, pos int) int {
 }
 
 // withScratch runs fn on a scratch server, stopped (or closed) afterwards.
-func (p *Project) withScratch(ctx context.Context, fn func(srv *scratchServer) error) error {
+// A failure to stop it is returned too.
+func (p *Project) withScratch(ctx context.Context, fn func(srv *scratchServer) error) (err error) {
 	srv, err := p.scratchServer(ctx)
 	if err != nil {
 		return err
 	}
-	defer srv.Close()
+	defer func() { err = errors.Join(err, srv.Close()) }()
 	return fn(srv)
 }
 
@@ -261,12 +264,13 @@ func (p *Project) withScratchDB(ctx context.Context, fn func(d *scratchDB) error
 	return p.withScratch(ctx, func(srv *scratchServer) error { return srv.with(ctx, fn) })
 }
 
-// with runs fn on a new empty database, dropped afterwards.
-func (s *scratchServer) with(ctx context.Context, fn func(d *scratchDB) error) error {
+// with runs fn on a new empty database, dropped afterwards. A failure to
+// drop it is returned too: it would stay on the server of DevURL.
+func (s *scratchServer) with(ctx context.Context, fn func(d *scratchDB) error) (err error) {
 	d, err := s.create(ctx)
 	if err != nil {
 		return err
 	}
-	defer d.Close()
+	defer func() { err = errors.Join(err, d.Close()) }()
 	return fn(d)
 }

@@ -75,14 +75,10 @@ func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*Dif
 	var file migrate.File
 	err = p.withScratch(ctx, func(srv *scratchServer) error {
 		st, err := buildStates(ctx, srv, files, schemaFile)
-		if st != nil {
-			defer st.Close()
+		if err == nil {
+			file, err = p.planDiff(ctx, st, name, res)
 		}
-		if err != nil {
-			return err
-		}
-		file, err = p.planDiff(ctx, st, name, res)
-		return err
+		return errors.Join(err, st.Close())
 	})
 	if err != nil {
 		return nil, err
