@@ -133,7 +133,7 @@ func printDown(c *cli, res *migration.DownResult, done bool) {
 	if len(res.Drift) > 0 {
 		fmt.Fprintf(w, "the live schema differs from the directory at version %s; the directory's state would need:\n", res.From)
 		for _, s := range res.Drift {
-			fmt.Fprintf(w, "  %s\n", firstLine(s))
+			fmt.Fprintf(w, "  %s;\n", indent(s))
 		}
 	}
 	to := res.To
@@ -197,7 +197,7 @@ func printStatus(c *cli, s *migration.Status) {
 		}
 	}
 	if s.Failed != nil {
-		fmt.Fprintf(w, "last error: %s: %s\n  statement: %s\n", s.Failed.File(), s.Failed.Error, firstLine(s.Failed.ErrorStmt))
+		fmt.Fprintf(w, "last error: %s: %s\n  statement: %s\n", s.Failed.File(), s.Failed.Error, indent(strings.TrimSpace(s.Failed.ErrorStmt)))
 	}
 	if s.Problem != "" {
 		fmt.Fprintf(w, "problem: %s\n", s.Problem)
@@ -337,11 +337,5 @@ func runNew(_ context.Context, c *cli, pos []string) error {
 	return nil
 }
 
-// firstLine shortens a statement to its first line.
-func firstLine(stmt string) string {
-	stmt = strings.TrimSpace(stmt)
-	if i := strings.IndexByte(stmt, '\n'); i >= 0 {
-		return stmt[:i] + " …"
-	}
-	return stmt
-}
+// indent indents the continuation lines of a statement under its first.
+func indent(stmt string) string { return strings.ReplaceAll(stmt, "\n", "\n  ") }
