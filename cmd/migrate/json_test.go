@@ -121,3 +121,22 @@ func TestRun_JSON(t *testing.T) {
 		}
 	})
 }
+
+// TestRun_ApplyErrorOnce: a failing file is reported once, on stderr, with
+// its progress on stdout.
+func TestRun_ApplyErrorOnce(t *testing.T) {
+	t.Setenv("DATABASE_URL", "")
+	dir := t.TempDir()
+	if err := os.WriteFile(filepath.Join(dir, "20250101000000_broken.sql"), []byte("INSERT INTO nenhuma VALUES (1);\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if got := migrate(t, "hash", "--dir", dir); got.code != 0 {
+		t.Fatal(got.stderr)
+	}
+	got := migrate(t, "apply", "--dir", dir, "--url", dbtest.URL(t))
+	if got.code != 1 || strings.Count(got.stdout+got.stderr, "nenhuma") != 2 || // the message and its statement
+		strings.Count(got.stderr, "20250101000000_broken.sql:1:") != 1 || strings.Contains(got.stdout, "nenhuma") ||
+		!strings.Contains(got.stdout, "applying 20250101000000_broken.sql\n  FAILED") {
+		t.Fatalf("exit %d\nstdout:\n%s\nstderr:\n%s", got.code, got.stdout, got.stderr)
+	}
+}
