@@ -129,8 +129,9 @@ file:line: message. Exits 1 on a finding the file does not acknowledge with an
 	},
 	{
 		name: "validate", summary: "check atlas.sum and replay every file on a scratch database",
-		help: `Checks that atlas.sum matches the directory and that every file replays cleanly,
-in order, on an empty scratch database.`,
+		help: `Checks that atlas.sum exists and matches the directory, that every .sql file is
+named <version>_<name>.sql, and that every file replays cleanly, in order, on an
+empty scratch database.`,
 		run:  runValidate,
 		uses: usesDevURL | usesJSON,
 	},
