@@ -6,6 +6,7 @@ import (
 	"errors"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -46,15 +47,26 @@ func migrate(t *testing.T, args ...string) invocation {
 }
 
 // workspace makes a schema file and an empty migration directory, and
-// returns the flags pointing at them and at scratch and target databases.
-func workspace(t *testing.T, schemaSQL string) (flags []string, dir, schemaPath string) {
+// returns a function that builds a command line with the flags that
+// command takes pointing at them and at the scratch server.
+func workspace(t *testing.T, schemaSQL string) (with func(args ...string) []string, dir, schemaPath string) {
 	t.Helper()
 	root := t.TempDir()
 	dir, schemaPath = filepath.Join(root, "migrations"), filepath.Join(root, "schema.sql")
 	if err := os.WriteFile(schemaPath, []byte(schemaSQL), 0o644); err != nil {
 		t.Fatal(err)
 	}
-	return []string{"--dir", dir, "--schema", schemaPath, "--dev-url", dbtest.ServerURL(t, "postgres")}, dir, schemaPath
+	dev := dbtest.ServerURL(t, "postgres")
+	return func(args ...string) []string {
+		out := append(slices.Clone(args), "--dir", dir)
+		switch args[0] {
+		case "diff":
+			out = append(out, "--schema", schemaPath, "--dev-url", dev)
+		case "down", "lint", "validate":
+			out = append(out, "--dev-url", dev)
+		}
+		return out
+	}, dir, schemaPath
 }
 
 func TestRun_Usage(t *testing.T) {
@@ -77,7 +89,9 @@ func TestRun_Usage(t *testing.T) {
 		{"diff without name", []string{"diff"}, 2, "", "exactly one NAME"},
 		{"bad name", []string{"new", "a b"}, 2, "", "invalid migration name"},
 		{"no target database", []string{"status"}, 2, "", "DATABASE_URL"},
-		{"missing directory", []string{"status", "--dir", "/nonexistent/migrations", "--url", "postgres://x"}, 1, "", "opening migration directory"},
+		{"missing directory", []string{"status", "--dir", "/nonexistent/migrations", "--url", "postgres://x"}, 2, "", "/nonexistent/migrations does not exist"},
+		{"hash lists only its flags", []string{"hash", "-h"}, 0, "-dir", ""},
+		{"hash has no --url", []string{"hash", "--url", "postgres://x"}, 2, "", "flag provided but not defined: -url"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -101,8 +115,7 @@ func TestRun_HelpPrintedOnce(t *testing.T) {
 
 func TestRun_Workflow(t *testing.T) {
 	t.Setenv("DATABASE_URL", "")
-	flags, dir, schemaPath := workspace(t, blogSchema)
-	with := func(args ...string) []string { return append(args, flags...) }
+	with, dir, schemaPath := workspace(t, blogSchema)
 	url := dbtest.URL(t)
 
 	got := migrate(t, with("diff", "blog")...)
@@ -174,8 +187,8 @@ func TestRun_Refusals(t *testing.T) {
 	t.Setenv("DATABASE_URL", "")
 
 	t.Run("diff names unsupported objects", func(t *testing.T) {
-		flags, dir, _ := workspace(t, blogSchema+"CREATE VIEW nomes AS SELECT nome FROM usuarios;\n")
-		got := migrate(t, append([]string{"diff", "x"}, flags...)...)
+		with, dir, _ := workspace(t, blogSchema+"CREATE VIEW nomes AS SELECT nome FROM usuarios;\n")
+		got := migrate(t, with("diff", "x")...)
 		if got.code != 1 || !strings.Contains(got.stderr, "view public.nomes") {
 			t.Fatalf("exit %d\n%s%s", got.code, got.stdout, got.stderr)
 		}
@@ -185,9 +198,9 @@ func TestRun_Refusals(t *testing.T) {
 	})
 
 	t.Run("diff --check creates no missing directory", func(t *testing.T) {
-		flags, dir, _ := workspace(t, blogSchema)
-		got := migrate(t, append([]string{"diff", "--check"}, flags...)...)
-		if got.code != 1 || !strings.Contains(got.stderr, "opening migration directory") {
+		with, dir, _ := workspace(t, blogSchema)
+		got := migrate(t, with("diff", "--check")...)
+		if got.code != 2 || !strings.Contains(got.stderr, "does not exist") {
 			t.Fatalf("exit %d\n%s%s", got.code, got.stdout, got.stderr)
 		}
 		if _, err := os.Stat(dir); !errors.Is(err, os.ErrNotExist) {
@@ -196,11 +209,11 @@ func TestRun_Refusals(t *testing.T) {
 	})
 
 	t.Run("lint fails on an unacknowledged drop", func(t *testing.T) {
-		flags, _, _ := workspace(t, blogSchema)
-		if got := migrate(t, append([]string{"diff", "blog"}, flags...)...); got.code != 0 {
+		with, _, _ := workspace(t, blogSchema)
+		if got := migrate(t, with("diff", "blog")...); got.code != 0 {
 			t.Fatal(got.stderr)
 		}
-		got := migrate(t, append([]string{"new", "drop_email"}, flags...)...)
+		got := migrate(t, with("new", "drop_email")...)
 		if got.code != 0 {
 			t.Fatal(got.stderr)
 		}
@@ -208,10 +221,10 @@ func TestRun_Refusals(t *testing.T) {
 		if err := os.WriteFile(name, []byte("ALTER TABLE usuarios DROP COLUMN email;\n"), 0o644); err != nil {
 			t.Fatal(err)
 		}
-		if got := migrate(t, append([]string{"hash"}, flags...)...); got.code != 0 {
+		if got := migrate(t, with("hash")...); got.code != 0 {
 			t.Fatal(got.stderr)
 		}
-		got = migrate(t, append([]string{"lint", "--latest", "1"}, flags...)...)
+		got = migrate(t, with("lint", "--latest", "1")...)
 		if got.code != 1 || !strings.Contains(got.stdout, filepath.Base(name)+":1:") || !strings.Contains(got.stdout, `"email"`) {
 			t.Fatalf("lint: exit %d\n%s%s", got.code, got.stdout, got.stderr)
 		}

@@ -2,14 +2,17 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
-	"path/filepath"
 	"strconv"
 	"strings"
+	"time"
+
+	atlas "ariga.io/atlas/sql/migrate"
 
 	"github.com/versiona/versiona/internal/migration"
 )
@@ -33,7 +36,18 @@ type command struct {
 	name, args, summary, help string
 	run                       func(ctx context.Context, c *cli, pos []string) error
 	flags                     func(fs *flag.FlagSet, c *cli)
+	uses                      uses // shared flags the command reads, besides --dir
 }
+
+// uses is a set of the flags several commands share.
+type uses uint8
+
+const (
+	usesURL    uses = 1 << iota // --url: the target database
+	usesDevURL                  // --dev-url: scratch databases
+	usesSchema                  // --schema: the desired-state file
+	usesJSON                    // --json: results as JSON
+)
 
 // cli holds the parsed flags of one invocation.
 type cli struct {
@@ -41,6 +55,8 @@ type cli struct {
 
 	dir, schema, url, devURL string
 	check, dryRun, force     bool
+	json                     bool
+	format                   string
 	to                       string
 	latest                   int
 }
@@ -58,7 +74,8 @@ generated (the alembic check of versiona).`,
 		flags: func(fs *flag.FlagSet, c *cli) {
 			fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 when schema file and directory disagree")
 		},
-		run: runDiff,
+		run:  runDiff,
+		uses: usesDevURL | usesSchema | usesJSON,
 	},
 	{
 		name: "apply", args: "[N]", summary: "apply pending migrations (alembic upgrade head|+N|REV)",
@@ -71,7 +88,8 @@ is recorded, and is printed with its file and line; apply again after fixing.`,
 			fs.StringVar(&c.to, "to", "", "apply up to and including `VERSION`")
 			fs.BoolVar(&c.dryRun, "dry-run", false, "print the SQL that would run and touch nothing")
 		},
-		run: runApply,
+		run:  runApply,
+		uses: usesURL,
 	},
 	{
 		name: "down", args: "[N]", summary: "revert the last N migrations (alembic downgrade -N|REV|base)",
@@ -86,13 +104,15 @@ version, unless --force.`,
 			fs.BoolVar(&c.dryRun, "dry-run", false, "print the SQL that would run and touch nothing")
 			fs.BoolVar(&c.force, "force", false, "revert even when the live schema drifted")
 		},
-		run: runDown,
+		run:  runDown,
+		uses: usesURL | usesDevURL,
 	},
 	{
 		name: "status", summary: "current version, pending files, last error, history (alembic current/history)",
 		help: `Shows the current version, the pending files, the last error if any, and the
 applied history (version, description, applied at, duration). Touches nothing.`,
-		run: runStatus,
+		run:  runStatus,
+		uses: usesURL | usesJSON,
 	},
 	{
 		name: "lint", summary: "run Atlas's analyzers on migration files",
@@ -102,14 +122,18 @@ file:line: message. Exits 1 on a finding the file does not acknowledge with an
 "-- atlas:nolint [analyzer|code]" comment on the statement (or at the top of the file).`,
 		flags: func(fs *flag.FlagSet, c *cli) {
 			fs.IntVar(&c.latest, "latest", 0, "check only the newest `N` files (0: all)")
+			fs.StringVar(&c.format, "format", "text", "output `FORMAT`: text, or github for GitHub Actions annotations")
 		},
-		run: runLint,
+		run:  runLint,
+		uses: usesDevURL | usesJSON,
 	},
 	{
 		name: "validate", summary: "check atlas.sum and replay every file on a scratch database",
-		help: `Checks that atlas.sum matches the directory and that every file replays cleanly,
-in order, on an empty scratch database.`,
-		run: runValidate,
+		help: `Checks that atlas.sum exists and matches the directory, that every .sql file is
+named <version>_<name>.sql, and that every file replays cleanly, in order, on an
+empty scratch database.`,
+		run:  runValidate,
+		uses: usesDevURL | usesJSON,
 	},
 	{
 		name: "hash", summary: "rewrite atlas.sum after editing a file by hand",
@@ -158,10 +182,19 @@ func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr
 	fs.SetOutput(io.Discard) // usage and errors are printed below, once
 	fs.Usage = func() {}
 	fs.StringVar(&c.dir, "dir", "db/migrations", "migration directory")
-	fs.StringVar(&c.schema, "schema", "schema.sql", "desired-state schema file")
-	fs.StringVar(&c.url, "url", os.Getenv("DATABASE_URL"), "target database `URL` (default $DATABASE_URL)")
-	fs.StringVar(&c.devURL, "dev-url", os.Getenv("DEV_DATABASE_URL"),
-		"database `URL` on a server where scratch databases may be created (default $DEV_DATABASE_URL, else a throwaway server)")
+	if cmd.uses&usesSchema != 0 {
+		fs.StringVar(&c.schema, "schema", "schema.sql", "desired-state schema file")
+	}
+	if cmd.uses&usesURL != 0 {
+		fs.StringVar(&c.url, "url", os.Getenv("DATABASE_URL"), "target database `URL` (default $DATABASE_URL)")
+	}
+	if cmd.uses&usesDevURL != 0 {
+		fs.StringVar(&c.devURL, "dev-url", os.Getenv("DEV_DATABASE_URL"),
+			"database `URL` on a server where scratch databases may be created (default $DEV_DATABASE_URL, else a throwaway server)")
+	}
+	if cmd.uses&usesJSON != 0 {
+		fs.BoolVar(&c.json, "json", false, "print the result as JSON (fields documented in the README)")
+	}
 	if cmd.flags != nil {
 		cmd.flags(fs, c)
 	}
@@ -200,13 +233,51 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 	}
 }
 
-// project opens the directory; create makes it when missing (diff, unless --check).
+// openDir opens the directory; create makes it when missing (diff, unless
+// --check, and new). A missing directory otherwise is a usage error.
+func (c *cli) openDir(create bool) (*atlas.LocalDir, error) {
+	if !create {
+		if fi, err := os.Stat(c.dir); err != nil || !fi.IsDir() {
+			return nil, usagef("migration directory %s does not exist (pass --dir)", c.dir)
+		}
+	}
+	return migration.OpenDir(c.dir, create)
+}
+
+// project opens the directory as a project whose progress is printed
+// (unless the result is printed as JSON).
 func (c *cli) project(create bool) (*migration.Project, error) {
-	dir, err := migration.OpenDir(c.dir, create)
+	dir, err := c.openDir(create)
 	if err != nil {
 		return nil, err
 	}
-	return &migration.Project{Dir: dir, Schema: c.schema, DevURL: c.devURL, Out: c.stdout}, nil
+	p := &migration.Project{Dir: dir, Schema: c.schema, DevURL: c.devURL}
+	if !c.json {
+		p.Progress = c.progress
+	}
+	return p, nil
+}
+
+// progress prints the steps of a long operation.
+func (c *cli) progress(e migration.Event) {
+	switch e.Kind {
+	case migration.EventApplying:
+		fmt.Fprintf(c.stdout, "applying %s\n", e.File)
+	case migration.EventApplied:
+		fmt.Fprintf(c.stdout, "  ok (%s)\n", e.Duration.Round(time.Millisecond))
+	case migration.EventFailed:
+		fmt.Fprintf(c.stdout, "  FAILED after %s\n", e.Duration.Round(time.Millisecond))
+	}
+}
+
+// printJSON writes v as indented JSON.
+func (c *cli) printJSON(v any) error {
+	enc := json.NewEncoder(c.stdout)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return fmt.Errorf("encoding JSON: %w", err)
+	}
+	return nil
 }
 
 func (c *cli) target() (string, error) {
@@ -230,185 +301,4 @@ func count(pos []string) (int, error) {
 	default:
 		return 0, usagef("too many arguments: %s", strings.Join(pos, " "))
 	}
-}
-
-func runDiff(ctx context.Context, c *cli, pos []string) error {
-	var name string
-	switch {
-	case len(pos) == 1:
-		name = pos[0]
-	case len(pos) == 0 && c.check:
-	default:
-		return usagef("diff needs exactly one NAME for the migration")
-	}
-	if name != "" {
-		if err := migration.CheckName(name); err != nil {
-			return &usageError{msg: err.Error()}
-		}
-	}
-	p, err := c.project(!c.check) // --check writes nothing, not even the directory
-	if err != nil {
-		return err
-	}
-	res, err := p.Diff(ctx, name, migration.DiffOptions{Check: c.check})
-	if err != nil {
-		return err
-	}
-	if res.InSync() {
-		fmt.Fprintln(c.stdout, "no changes: the migration directory matches", c.schema)
-		return nil
-	}
-	for _, w := range res.Warnings {
-		fmt.Fprintf(c.stdout, "warning: %s\n", w)
-	}
-	if c.check {
-		fmt.Fprintf(c.stdout, "a migration would be generated:\n%s", res.SQL)
-		return errOutOfSync
-	}
-	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, res.File))
-	return nil
-}
-
-func runApply(ctx context.Context, c *cli, pos []string) error {
-	n, err := count(pos)
-	if err != nil {
-		return err
-	}
-	if n > 0 && c.to != "" {
-		return usagef("pass N or --to, not both")
-	}
-	url, err := c.target()
-	if err != nil {
-		return err
-	}
-	p, err := c.project(false)
-	if err != nil {
-		return err
-	}
-	res, err := p.Apply(ctx, url, migration.ApplyOptions{N: n, To: c.to, DryRun: c.dryRun})
-	if err != nil {
-		return err
-	}
-	if !c.dryRun && len(res.Applied) > 0 {
-		fmt.Fprintf(c.stdout, "applied %d migration(s); current version %s\n", len(res.Applied), res.Current)
-	}
-	return nil
-}
-
-func runDown(ctx context.Context, c *cli, pos []string) error {
-	n, err := count(pos)
-	if err != nil {
-		return err
-	}
-	if n > 0 && c.to != "" {
-		return usagef("pass N or --to, not both")
-	}
-	url, err := c.target()
-	if err != nil {
-		return err
-	}
-	p, err := c.project(false)
-	if err != nil {
-		return err
-	}
-	_, err = p.Down(ctx, url, migration.DownOptions{N: n, To: c.to, DryRun: c.dryRun, Force: c.force})
-	return err
-}
-
-func runStatus(ctx context.Context, c *cli, pos []string) error {
-	if len(pos) > 0 {
-		return usagef("status takes no arguments")
-	}
-	url, err := c.target()
-	if err != nil {
-		return err
-	}
-	p, err := c.project(false)
-	if err != nil {
-		return err
-	}
-	st, err := p.Status(ctx, url)
-	if err != nil {
-		return err
-	}
-	st.Print(c.stdout)
-	return nil
-}
-
-func runLint(ctx context.Context, c *cli, pos []string) error {
-	if len(pos) > 0 {
-		return usagef("lint takes no arguments")
-	}
-	if c.latest < 0 {
-		return usagef("--latest must not be negative")
-	}
-	p, err := c.project(false)
-	if err != nil {
-		return err
-	}
-	findings, err := p.Lint(ctx, migration.LintOptions{Latest: c.latest})
-	if err != nil {
-		return err
-	}
-	failed := 0
-	for _, f := range findings {
-		fmt.Fprintln(c.stdout, filepath.Join(c.dir, f.String()))
-		if !f.Acknowledged {
-			failed++
-		}
-	}
-	if failed > 0 {
-		return fmt.Errorf("%d finding(s) not acknowledged: fix the file or add \"-- atlas:nolint <analyzer>\" above the statement", failed)
-	}
-	fmt.Fprintf(c.stdout, "lint: no unacknowledged findings\n")
-	return nil
-}
-
-func runValidate(ctx context.Context, c *cli, pos []string) error {
-	if len(pos) > 0 {
-		return usagef("validate takes no arguments")
-	}
-	p, err := c.project(false)
-	if err != nil {
-		return err
-	}
-	if err := p.Validate(ctx); err != nil {
-		return err
-	}
-	fmt.Fprintln(c.stdout, "ok: atlas.sum matches and every file replays cleanly")
-	return nil
-}
-
-func runHash(_ context.Context, c *cli, pos []string) error {
-	if len(pos) > 0 {
-		return usagef("hash takes no arguments")
-	}
-	dir, err := migration.OpenDir(c.dir, false)
-	if err != nil {
-		return err
-	}
-	if err := migration.Rehash(dir); err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, "atlas.sum"))
-	return nil
-}
-
-func runNew(_ context.Context, c *cli, pos []string) error {
-	if len(pos) != 1 {
-		return usagef("new needs exactly one NAME for the migration")
-	}
-	if err := migration.CheckName(pos[0]); err != nil {
-		return &usageError{msg: err.Error()}
-	}
-	dir, err := migration.OpenDir(c.dir, true)
-	if err != nil {
-		return err
-	}
-	name, err := migration.NewFile(dir, pos[0])
-	if err != nil {
-		return err
-	}
-	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, name))
-	return nil
 }

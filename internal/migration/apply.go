@@ -5,51 +5,13 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"io"
 	"slices"
+	"strings"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
 )
-
-// LockName is the PostgreSQL advisory lock held while applying or reverting.
-// It is the Atlas CLI's, so the two tools never migrate a database at once.
-const LockName = "atlas_migrate_execute"
-
-// OperatorVersion is recorded in the operator_version column.
-const OperatorVersion = "versiona migrate"
-
-// Project is a migration directory with the desired schema it is generated
-// from. The zero value of every field but Dir is usable.
-type Project struct {
-	// Dir holds the migration files and atlas.sum.
-	Dir migrate.Dir
-	// Schema is the path of the desired-state schema file (used by Diff).
-	Schema string
-	// DevURL is a database on the server where scratch databases are
-	// created and dropped; the role needs CREATEDB. Empty: a throwaway
-	// server is started for each command.
-	DevURL string
-	// Out receives progress and reports for people; nil discards them.
-	Out io.Writer
-	// LockTimeout bounds the wait for the advisory lock; zero means a minute.
-	LockTimeout time.Duration
-}
-
-func (p *Project) out() io.Writer {
-	if p.Out == nil {
-		return io.Discard
-	}
-	return p.Out
-}
-
-func (p *Project) lockTimeout() time.Duration {
-	if p.LockTimeout <= 0 {
-		return time.Minute
-	}
-	return p.LockTimeout
-}
 
 // ApplyAll brings the database at dbURL to the newest version in dir, with
 // the same checks, lock and revisions table as `migrate apply`. It is what
@@ -64,26 +26,43 @@ func ApplyAll(ctx context.Context, dbURL string, dir migrate.Dir) error {
 type ApplyOptions struct {
 	N      int    // apply at most N pending files; 0 means all
 	To     string // apply up to and including this version
-	DryRun bool   // print the SQL and touch nothing
+	DryRun bool   // return the SQL of the pending files and touch nothing
+}
+
+// AppliedFile is one file Apply ran (or, on a dry run, would run).
+type AppliedFile struct {
+	Name     string        `json:"name"`
+	Version  string        `json:"version"`
+	Duration time.Duration `json:"duration_ns"`          // time the file took; 0 on a dry run
+	SQL      []string      `json:"statements,omitempty"` // its statements, on a dry run only
 }
 
 // ApplyResult tells what Apply did.
 type ApplyResult struct {
-	Applied []string // names of the files applied (or, on a dry run, pending)
-	Current string   // version of the database afterwards, "" when none
+	Applied []AppliedFile `json:"applied"` // files applied (or, on a dry run, pending), in order
+	Current string        `json:"current"` // version of the database afterwards, "" when none
+}
+
+// Names returns the names of the applied files, in order.
+func (r *ApplyResult) Names() []string {
+	names := make([]string, len(r.Applied))
+	for i, f := range r.Applied {
+		names[i] = f.Name
+	}
+	return names
 }
 
 // Apply runs the pending migration files on the database at dbURL, in
 // order, each in its own transaction (unless the file says
 // "-- atlas:txmode none"), under the advisory lock LockName.
 //
-// Before anything runs, atlas.sum must match the directory and no applied
-// file may have changed since it was applied. When a statement fails, its
-// file is rolled back, the revision row records the error and statement, and
-// Apply returns a *StatementError. A commit that fails (a deferred
-// constraint) is recorded the same way, with COMMIT as the statement, and
-// returned as an error naming the file. Running Apply again after fixing the
-// file (and `migrate hash`) resumes from that file.
+// Before anything runs, atlas.sum must match the directory, every file must
+// be named "<version>_<name>.sql", no applied file may have changed since
+// it was applied, and no pending file may be older than the current version
+// (an *OutOfOrderError). When a file fails, it is rolled back, its revision
+// row records the error and statement, and Apply returns an *ApplyError
+// (wrapping a *StatementError when a statement was refused). Running Apply
+// again resumes from that file.
 func (p *Project) Apply(ctx context.Context, dbURL string, opts ApplyOptions) (*ApplyResult, error) {
 	if opts.N < 0 {
 		return nil, fmt.Errorf("invalid count %d", opts.N)
@@ -93,54 +72,87 @@ func (p *Project) Apply(ctx context.Context, dbURL string, opts ApplyOptions) (*
 		return nil, err
 	}
 	defer sess.Close()
-	conn, drv := sess.conn, sess.drv
-	revs := NewRevisions(conn)
-	if !opts.DryRun {
-		// At head already: nothing to wait for. Files being applied by
-		// another run show as pending, and are then waited for below.
-		if applied, exists, err := revs.read(ctx); err == nil && exists {
-			pending, err := p.pending(ctx, drv, &readOnce{revs, applied}, opts)
-			if err == nil && len(pending) == 0 {
-				fmt.Fprintln(p.out(), "no pending migrations: the database is up to date")
-				return &ApplyResult{Current: currentVersion(applied)}, nil
-			}
-		}
-		unlock, err := sess.lock(ctx, p.lockTimeout())
-		if err != nil {
-			return nil, err
-		}
-		defer unlock()
+	if opts.DryRun {
+		return p.dryRun(ctx, sess, opts)
 	}
-	applied, exists, err := revs.read(ctx)
+	// At head already: nothing to wait for. Files being applied by
+	// another run show as pending, and are then waited for below.
+	if res := p.atHead(ctx, sess, opts); res != nil {
+		return res, nil
+	}
+	p.report(Event{Kind: EventLocking})
+	unlock, err := sess.lock(ctx, p.lockTimeout())
 	if err != nil {
 		return nil, err
 	}
-	if !exists && !opts.DryRun {
-		if err := revs.Init(ctx); err != nil {
-			return nil, err
-		}
-	}
-	pending, err := p.pending(ctx, drv, &readOnce{revs, applied}, opts)
+	defer unlock()
+	applied, pending, err := p.prepare(ctx, sess, opts)
 	if err != nil {
 		return nil, err
 	}
 	res := &ApplyResult{Current: currentVersion(applied)}
-	if opts.DryRun {
-		for _, f := range pending {
-			res.Applied = append(res.Applied, f.Name())
-		}
-		return res, p.printDryRun(drv, pending)
-	}
-	w := p.out()
-	if len(pending) == 0 {
-		fmt.Fprintln(w, "no pending migrations: the database is up to date")
-	}
 	for _, f := range pending {
-		if err := p.applyFile(ctx, conn, f); err != nil {
+		took, err := p.applyFile(ctx, sess, f)
+		if err != nil {
 			return res, err
 		}
-		res.Applied = append(res.Applied, f.Name())
+		res.Applied = append(res.Applied, AppliedFile{Name: f.Name(), Version: f.Version(), Duration: took})
 		res.Current = f.Version()
+	}
+	return res, nil
+}
+
+// atHead returns the result of a run with nothing to do, read without the
+// lock, or nil when something may be pending.
+func (p *Project) atHead(ctx context.Context, sess *session, opts ApplyOptions) *ApplyResult {
+	applied, exists, err := NewRevisions(sess.conn).read(ctx)
+	if err != nil || !exists {
+		return nil
+	}
+	pending, err := p.pending(ctx, sess.drv, applied, opts)
+	if err != nil || len(pending) > 0 {
+		return nil
+	}
+	return &ApplyResult{Current: currentVersion(applied)}
+}
+
+// prepare reads the revisions, creating the table when missing, and returns
+// them with the files to run.
+func (p *Project) prepare(ctx context.Context, sess *session, opts ApplyOptions) ([]*migrate.Revision, []migrate.File, error) {
+	revs := NewRevisions(sess.conn)
+	applied, exists, err := revs.read(ctx)
+	if err != nil {
+		return nil, nil, err
+	}
+	if !exists {
+		if err := revs.Init(ctx); err != nil {
+			return nil, nil, err
+		}
+	}
+	pending, err := p.pending(ctx, sess.drv, applied, opts)
+	if err != nil {
+		return nil, nil, err
+	}
+	return applied, pending, nil
+}
+
+// dryRun returns the pending files with their statements.
+func (p *Project) dryRun(ctx context.Context, sess *session, opts ApplyOptions) (*ApplyResult, error) {
+	applied, _, err := NewRevisions(sess.conn).read(ctx)
+	if err != nil {
+		return nil, err
+	}
+	pending, err := p.pending(ctx, sess.drv, applied, opts)
+	if err != nil {
+		return nil, err
+	}
+	res := &ApplyResult{Current: currentVersion(applied)}
+	for _, f := range pending {
+		stmts, err := migrate.FileStmts(sess.drv, f)
+		if err != nil {
+			return nil, fmt.Errorf("reading statements of %s: %w", f.Name(), err)
+		}
+		res.Applied = append(res.Applied, AppliedFile{Name: f.Name(), Version: f.Version(), SQL: stmts})
 	}
 	return res, nil
 }
@@ -154,12 +166,22 @@ type readOnce struct {
 
 func (r *readOnce) ReadRevisions(context.Context) ([]*migrate.Revision, error) { return r.revs, nil }
 
-// pending checks the history and returns the files to run.
-func (p *Project) pending(ctx context.Context, drv migrate.Driver, revs *readOnce, opts ApplyOptions) ([]migrate.File, error) {
-	if err := checkApplied(p.Dir, revs.revs); err != nil {
+// pending checks the history and returns the files to run. It is the one
+// answer to "what is pending", for Apply and Status alike.
+func (p *Project) pending(ctx context.Context, drv migrate.Driver, revs []*migrate.Revision, opts ApplyOptions) ([]migrate.File, error) {
+	files, err := dirFiles(p.Dir)
+	if err != nil {
 		return nil, err
 	}
-	ex, err := migrate.NewExecutor(drv, p.Dir, revs, migrate.WithOperatorVersion(OperatorVersion))
+	// An out-of-order file also changes the chained hashes of the files
+	// after it: name the cause, not the symptom.
+	if err := checkOrder(files, revs); err != nil {
+		return nil, err
+	}
+	if err := checkApplied(p.Dir, revs); err != nil {
+		return nil, err
+	}
+	ex, err := migrate.NewExecutor(drv, p.Dir, &readOnce{NewRevisions(nil), revs}, migrate.WithOperatorVersion(OperatorVersion))
 	if err != nil {
 		return nil, fmt.Errorf("creating executor: %w", err)
 	}
@@ -170,10 +192,14 @@ func (p *Project) pending(ctx context.Context, drv migrate.Driver, revs *readOnc
 	case err != nil:
 		return nil, fmt.Errorf("finding pending files: %w", err)
 	}
+	return limitPending(files, pending, opts)
+}
+
+// limitPending cuts pending to what opts ask for.
+func limitPending(files, pending []migrate.File, opts ApplyOptions) ([]migrate.File, error) {
 	if opts.To != "" {
 		i := slices.IndexFunc(pending, func(f migrate.File) bool { return f.Version() == opts.To })
 		if i < 0 {
-			files, _ := p.Dir.Files()
 			if _, ok := fileByVersion(files, opts.To); !ok {
 				return nil, fmt.Errorf("no migration file has version %s", opts.To)
 			}
@@ -190,12 +216,44 @@ func (p *Project) pending(ctx context.Context, drv migrate.Driver, revs *readOnc
 	return pending, nil
 }
 
+// OutOfOrderError is a file that was never applied although its version is
+// older than the database's current version: Apply would skip it forever.
+type OutOfOrderError struct {
+	Files   []string // the files, in order
+	Current string   // the database's current version
+}
+
+func (e *OutOfOrderError) Error() string {
+	return fmt.Sprintf("%s: version older than the database's current version %s, and never applied; rename it with a newer version (see `migrate new`) and run `migrate hash`",
+		strings.Join(e.Files, ", "), e.Current)
+}
+
+// checkOrder refuses files never applied whose version is older than the
+// current one.
+func checkOrder(files []migrate.File, revs []*migrate.Revision) error {
+	cur := currentVersion(revs)
+	done := make(map[string]bool, len(revs))
+	for _, r := range revs {
+		done[r.Version] = true
+	}
+	var late []string
+	for _, f := range files {
+		if f.Version() < cur && f.Version() > baseline(revs) && !done[f.Version()] {
+			late = append(late, f.Name())
+		}
+	}
+	if len(late) > 0 {
+		return &OutOfOrderError{Files: late, Current: cur}
+	}
+	return nil
+}
+
 // checkApplied refuses a history whose applied files were edited or removed
 // since they ran: their hash in atlas.sum must equal the one recorded.
 func checkApplied(dir migrate.Dir, revs []*migrate.Revision) error {
-	files, err := dir.Files()
+	files, err := dirFiles(dir)
 	if err != nil {
-		return fmt.Errorf("reading migration files: %w", err)
+		return err
 	}
 	sum, err := dir.Checksum()
 	if err != nil {
@@ -221,62 +279,6 @@ func checkApplied(dir migrate.Dir, revs []*migrate.Revision) error {
 	return nil
 }
 
-// applyFile runs one file in its own transaction and records its revision.
-func (p *Project) applyFile(ctx context.Context, conn *sql.Conn, f migrate.File) error {
-	w := p.out()
-	noTx := false
-	if lf, ok := f.(*migrate.LocalFile); ok {
-		noTx = slices.Contains(lf.Directive("txmode"), "none")
-	}
-	start := time.Now()
-	fmt.Fprintf(w, "applying %s\n", f.Name())
-	var revs *Revisions
-	run := func(q execQuerier) error {
-		revs = NewRevisions(q)
-		return p.execute(ctx, q, revs, f)
-	}
-	var err error
-	if noTx {
-		err = run(conn)
-	} else {
-		err = withTx(ctx, conn, func(tx *sql.Tx) error { return run(tx) })
-	}
-	if err == nil {
-		fmt.Fprintf(w, "  ok (%s)\n", time.Since(start).Round(time.Millisecond))
-		return nil
-	}
-	var (
-		se *migrate.StmtExecError
-		ce *commitError
-	)
-	errors.As(err, &se)
-	errors.As(err, &ce)
-	if !noTx && revs != nil && revs.last != nil {
-		// The file was rolled back whole: record the error on a revision
-		// that applied nothing, so the next run starts the file over.
-		rev := revs.last
-		rev.Applied, rev.PartialHashes = 0, nil
-		switch {
-		case ce != nil:
-			// The executor wrote its success row before the commit.
-			rev.Error, rev.ErrorStmt = ce.err.Error(), "COMMIT"
-		case rev.Error == "":
-			rev.Error = err.Error()
-		}
-		if werr := NewRevisions(conn).WriteRevision(context.WithoutCancel(ctx), rev); werr != nil {
-			err = errors.Join(err, werr)
-		}
-	}
-	if se != nil {
-		err = &StatementError{File: f.Name(), Line: lineAt(f.Bytes(), se.Stmt.Pos), Stmt: se.Stmt.Text, Err: se.Err}
-	}
-	fmt.Fprintf(w, "  FAILED: %v\n", err)
-	if !noTx && (se != nil || ce != nil) {
-		fmt.Fprintf(w, "  %s was rolled back; fix it, run `migrate hash`, then `migrate apply` again\n", f.Name())
-	}
-	return fmt.Errorf("applying %s: %w", f.Name(), err)
-}
-
 type execQuerier interface {
 	ExecContext(context.Context, string, ...any) (sql.Result, error)
 	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
@@ -286,7 +288,7 @@ type execQuerier interface {
 func (p *Project) execute(ctx context.Context, q execQuerier, revs *Revisions, f migrate.File) error {
 	drv, err := postgres.Open(q)
 	if err != nil {
-		return err
+		return fmt.Errorf("opening driver: %w", err)
 	}
 	// A revision left by a failed attempt applied nothing: start it over,
 	// with the file's current hash.
@@ -302,38 +304,14 @@ func (p *Project) execute(ctx context.Context, q execQuerier, revs *Revisions, f
 	}
 	ex, err := migrate.NewExecutor(drv, p.Dir, revs, migrate.WithOperatorVersion(OperatorVersion))
 	if err != nil {
-		return err
+		return fmt.Errorf("creating executor: %w", err)
 	}
 	start := time.Now()
 	if err := ex.Execute(ctx, f); err != nil {
 		return err
 	}
 	// The executor measures from its last write; record the whole file.
-	if _, err := q.ExecContext(ctx, `UPDATE "atlas_schema_revisions"."atlas_schema_revisions"
-SET execution_time = $1 WHERE version = $2`, int64(time.Since(start)), f.Version()); err != nil {
-		return fmt.Errorf("recording execution time: %w", err)
-	}
-	return nil
-}
-
-// printDryRun writes the statements pending files would run.
-func (p *Project) printDryRun(drv migrate.Driver, pending []migrate.File) error {
-	w := p.out()
-	if len(pending) == 0 {
-		fmt.Fprintln(w, "-- no pending migrations")
-		return nil
-	}
-	for _, f := range pending {
-		stmts, err := migrate.FileStmts(drv, f)
-		if err != nil {
-			return fmt.Errorf("reading statements of %s: %w", f.Name(), err)
-		}
-		fmt.Fprintf(w, "-- %s (%d statement(s))\n", f.Name(), len(stmts))
-		for _, s := range stmts {
-			fmt.Fprintln(w, s)
-		}
-	}
-	return nil
+	return revs.setExecutionTime(ctx, f.Version(), time.Since(start))
 }
 
 // currentVersion is the newest fully applied version, "" when none.
@@ -342,6 +320,14 @@ func currentVersion(revs []*migrate.Revision) string {
 		if isApplied(revs[i]) {
 			return revs[i].Version
 		}
+	}
+	return ""
+}
+
+// baseline is the version of a baseline revision, "" when there is none.
+func baseline(revs []*migrate.Revision) string {
+	if len(revs) > 0 && revs[0].Type == migrate.RevisionTypeBaseline {
+		return revs[0].Version
 	}
 	return ""
 }

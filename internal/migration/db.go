@@ -48,10 +48,10 @@ type session struct {
 	drv  migrate.Driver
 }
 
-// connect refuses a directory whose atlas.sum does not match its files, then
+// connect refuses a directory with a stray file or a stale atlas.sum, then
 // opens a session on the database at dbURL.
 func (p *Project) connect(ctx context.Context, dbURL string) (*session, error) {
-	if err := checksumError(p.Dir); err != nil {
+	if err := checkDir(p.Dir); err != nil {
 		return nil, err
 	}
 	db, err := openDB(ctx, dbURL)
@@ -72,7 +72,9 @@ func (p *Project) connect(ctx context.Context, dbURL string) (*session, error) {
 	return &session{db: db, conn: conn, drv: drv}, nil
 }
 
-// lock takes the advisory lock LockName, waiting at most timeout.
+// lock takes the advisory lock LockName, waiting at most timeout. The lock
+// also ends with the session, so an error of the returned unlock changes
+// nothing once the session is closed.
 func (s *session) lock(ctx context.Context, timeout time.Duration) (schema.UnlockFunc, error) {
 	unlock, err := s.drv.Lock(ctx, LockName, timeout)
 	if err != nil {
@@ -244,4 +246,31 @@ func lineAt(b []byte, pos int) int {
 		}
 	}
 	return line
+}
+
+// withScratch runs fn on a scratch server, stopped (or closed) afterwards.
+// A failure to stop it is returned too.
+func (p *Project) withScratch(ctx context.Context, fn func(srv *scratchServer) error) (err error) {
+	srv, err := p.scratchServer(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, srv.Close()) }()
+	return fn(srv)
+}
+
+// withScratchDB runs fn on one empty scratch database, dropped afterwards.
+func (p *Project) withScratchDB(ctx context.Context, fn func(d *scratchDB) error) error {
+	return p.withScratch(ctx, func(srv *scratchServer) error { return srv.with(ctx, fn) })
+}
+
+// with runs fn on a new empty database, dropped afterwards. A failure to
+// drop it is returned too: it would stay on the server of DevURL.
+func (s *scratchServer) with(ctx context.Context, fn func(d *scratchDB) error) (err error) {
+	d, err := s.create(ctx)
+	if err != nil {
+		return err
+	}
+	defer func() { err = errors.Join(err, d.Close()) }()
+	return fn(d)
 }

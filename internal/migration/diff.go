@@ -2,6 +2,7 @@ package migration
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"os"
@@ -24,15 +25,24 @@ type DiffOptions struct {
 type DiffResult struct {
 	// File is the name of the planned file, "" when the directory is in
 	// sync with the schema. With Check it is planned but not written.
-	File string
+	File string `json:"file"`
 	// SQL is the content of the planned file.
-	SQL string
+	SQL string `json:"sql"`
 	// Warnings name every destructive change in the plan.
-	Warnings []string
+	Warnings []string `json:"warnings"`
 }
 
 // InSync reports whether the directory already reaches the schema.
 func (r *DiffResult) InSync() bool { return r.File == "" }
+
+// MarshalJSON adds "in_sync" to the fields.
+func (r *DiffResult) MarshalJSON() ([]byte, error) {
+	type plain DiffResult
+	return json.Marshal(struct {
+		InSync bool `json:"in_sync"`
+		*plain
+	}{r.InSync(), (*plain)(r)})
+}
 
 // Diff compares the state the migration directory builds with the desired
 // schema file, each on its own scratch database, and writes the difference
@@ -49,80 +59,127 @@ func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*Dif
 	if err := CheckName(name); err != nil {
 		return nil, err
 	}
-	if err := checksumError(p.Dir); err != nil {
+	if err := checkDir(p.Dir); err != nil {
 		return nil, err
 	}
-	files, err := p.Dir.Files()
+	files, err := dirFiles(p.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("reading migration files: %w", err)
+		return nil, err
 	}
 	desiredSQL, err := os.ReadFile(p.Schema)
 	if err != nil {
 		return nil, fmt.Errorf("reading schema: %w", err)
 	}
-	srv, err := p.scratchServer(ctx)
+	schemaFile := migrate.NewLocalFile(filepath.Base(p.Schema), desiredSQL)
+	res := &DiffResult{Warnings: []string{}}
+	var file migrate.File
+	err = p.withScratch(ctx, func(srv *scratchServer) error {
+		st, err := buildStates(ctx, srv, files, schemaFile)
+		if err == nil {
+			file, err = p.planDiff(ctx, st, name, res)
+		}
+		return errors.Join(err, st.Close())
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer srv.Close()
+	if file == nil || opts.Check {
+		return res, nil
+	}
+	if err := p.Dir.WriteFile(file.Name(), file.Bytes()); err != nil {
+		return nil, fmt.Errorf("writing %s: %w", file.Name(), err)
+	}
+	if err := Rehash(p.Dir); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
 
-	// Build both states at once, each on its own database.
+// diffStates are the two sides of a diff, each on its own scratch database:
+// the directory replayed, and the schema file loaded.
+type diffStates struct {
+	cur, des         *scratchDB
+	current, desired *schema.Realm
+}
+
+// Close drops both databases.
+func (s *diffStates) Close() error {
+	var errs []error
+	for _, d := range []*scratchDB{s.cur, s.des} {
+		if d != nil {
+			errs = append(errs, d.Close())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// buildStates builds both states at once. The result is to be closed even
+// when an error is returned.
+func buildStates(ctx context.Context, srv *scratchServer, files []migrate.File, schemaFile migrate.File) (*diffStates, error) {
+	st := &diffStates{}
 	var (
-		wg               sync.WaitGroup
-		cur, des         *scratchDB
-		current, desired *schema.Realm
-		curErr, desErr   error
-		schemaFile       = migrate.NewLocalFile(filepath.Base(p.Schema), desiredSQL)
-		unsupported      []string
+		wg             sync.WaitGroup
+		curErr, desErr error
+		unsupported    []string
 	)
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		if cur, curErr = srv.create(ctx); curErr != nil {
-			return
-		}
-		if curErr = cur.replay(ctx, files); curErr != nil {
-			curErr = fmt.Errorf("replaying migration directory: %w", curErr)
-			return
-		}
-		current, curErr = inspect(ctx, cur.drv)
+		st.cur, st.current, curErr = replayed(ctx, srv, files)
 	}()
 	go func() {
 		defer wg.Done()
-		if des, desErr = srv.create(ctx); desErr != nil {
-			return
-		}
-		if desErr = execFile(ctx, des.db, des.drv, schemaFile); desErr != nil {
-			desErr = fmt.Errorf("loading schema: %w", desErr)
-			return
-		}
-		if unsupported, desErr = unsupportedObjects(ctx, des.db); desErr != nil {
-			return
-		}
-		desired, desErr = inspect(ctx, des.drv)
+		st.des, st.desired, unsupported, desErr = loaded(ctx, srv, schemaFile)
 	}()
 	wg.Wait()
-	for _, d := range []*scratchDB{cur, des} {
-		if d != nil {
-			defer d.Close()
-		}
-	}
 	if err := errors.Join(curErr, desErr); err != nil {
-		return nil, err
+		return st, err
 	}
 	if len(unsupported) > 0 {
-		return nil, &UnsupportedError{Objects: unsupported}
+		return st, &UnsupportedError{Objects: unsupported}
 	}
+	return st, nil
+}
 
-	changes, err := cur.drv.RealmDiff(current, desired)
+// replayed returns a new scratch database with files replayed, and its schema.
+func replayed(ctx context.Context, srv *scratchServer, files []migrate.File) (*scratchDB, *schema.Realm, error) {
+	d, err := srv.create(ctx)
 	if err != nil {
-		return nil, fmt.Errorf("comparing schemas: %w", err)
+		return nil, nil, err
 	}
-	res := &DiffResult{}
-	if len(changes) == 0 {
-		return res, nil
+	if err := d.replay(ctx, files); err != nil {
+		return d, nil, fmt.Errorf("replaying migration directory: %w", err)
 	}
-	plan, err := cur.drv.PlanChanges(ctx, name, changes, func(o *migrate.PlanOptions) {
+	r, err := inspect(ctx, d.drv)
+	return d, r, err
+}
+
+// loaded returns a new scratch database with the schema file loaded, its
+// schema, and the objects in it the engine cannot carry.
+func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB, *schema.Realm, []string, error) {
+	d, err := srv.create(ctx)
+	if err != nil {
+		return nil, nil, nil, err
+	}
+	if err := execFile(ctx, d.db, d.drv, f); err != nil {
+		return d, nil, nil, fmt.Errorf("loading schema: %w", err)
+	}
+	unsupported, err := unsupportedObjects(ctx, d.db)
+	if err != nil {
+		return d, nil, nil, err
+	}
+	r, err := inspect(ctx, d.drv)
+	return d, r, unsupported, err
+}
+
+// planDiff plans the file leading from the current state to the desired
+// one, filling res, and verifies it. It returns nil when they agree.
+func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, res *DiffResult) (migrate.File, error) {
+	changes, err := realmDiff(st.cur.drv, st.current, st.desired)
+	if err != nil || len(changes) == 0 {
+		return nil, err
+	}
+	plan, err := st.cur.drv.PlanChanges(ctx, name, changes, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred
 		o.Indent = "  "
 	})
@@ -136,38 +193,37 @@ func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*Dif
 	if err != nil {
 		return nil, fmt.Errorf("formatting migration: %w", err)
 	}
+	if err := verifyPlan(ctx, st, file); err != nil {
+		return nil, err
+	}
 	res.File, res.SQL, res.Warnings = file.Name(), string(file.Bytes()), destructive(changes)
+	return file, nil
+}
 
-	// The file must lead from the directory's state to the schema exactly;
-	// anything left over would be silently lost.
-	if err := cur.replay(ctx, []migrate.File{file}); err != nil {
-		return nil, fmt.Errorf("checking planned migration: %w", err)
+// verifyPlan replays file on the current state: it must lead to the desired
+// schema exactly, or anything left over would be silently lost.
+func verifyPlan(ctx context.Context, st *diffStates, file migrate.File) error {
+	if err := st.cur.replay(ctx, []migrate.File{file}); err != nil {
+		return fmt.Errorf("checking planned migration: %w", err)
 	}
-	after, err := inspect(ctx, cur.drv)
+	after, err := inspect(ctx, st.cur.drv)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	if left, err := cur.drv.RealmDiff(after, desired); err != nil {
-		return nil, fmt.Errorf("checking planned migration: %w", err)
-	} else if len(left) > 0 {
-		return nil, fmt.Errorf("the planned migration does not reach the schema; differences left: %s", strings.Join(describeChanges(left), "; "))
+	left, err := realmDiff(st.cur.drv, after, st.desired)
+	if err != nil {
+		return fmt.Errorf("checking planned migration: %w", err)
 	}
-	if opts.Check {
-		return res, nil
+	if len(left) > 0 {
+		return fmt.Errorf("the planned migration does not reach the schema; differences left: %s", strings.Join(describeChanges(left), "; "))
 	}
-	if err := p.Dir.WriteFile(file.Name(), file.Bytes()); err != nil {
-		return nil, fmt.Errorf("writing %s: %w", file.Name(), err)
-	}
-	if err := Rehash(p.Dir); err != nil {
-		return nil, err
-	}
-	return res, nil
+	return nil
 }
 
 // destructive describes the changes that lose data: drops, and the drop +
 // add pairs Atlas plans for a rename.
 func destructive(changes []schema.Change) []string {
-	var warns []string
+	warns := []string{}
 	var droppedT, addedT []string
 	for _, c := range changes {
 		switch c := c.(type) {
@@ -241,4 +297,14 @@ func objectName(o schema.Object) string {
 		return fmt.Sprintf("enum type %q", e.T)
 	}
 	return fmt.Sprintf("%T", o)
+}
+
+// realmDiff compares two realms in the normalized mode the Atlas CLI uses,
+// where CHECK constraints are compared by their deparsed expressions.
+func realmDiff(drv migrate.Driver, from, to *schema.Realm) ([]schema.Change, error) {
+	changes, err := drv.RealmDiff(from, to, schema.DiffNormalized())
+	if err != nil {
+		return nil, fmt.Errorf("comparing schemas: %w", err)
+	}
+	return changes, nil
 }

@@ -53,8 +53,11 @@ func DirFS(fsys fs.FS) (migrate.Dir, error) {
 }
 
 // Rehash rewrites atlas.sum from the files in dir, after a file was written
-// or edited by hand.
+// or edited by hand. It refuses a .sql file not named "<version>_<name>.sql".
 func Rehash(dir migrate.Dir) error {
+	if _, err := dirFiles(dir); err != nil {
+		return err
+	}
 	sum, err := dir.Checksum()
 	if err != nil {
 		return fmt.Errorf("hashing migration directory: %w", err)
@@ -103,9 +106,9 @@ const versionLayout = "20060102150405"
 // nextVersion returns the UTC timestamp version for now, moved past the
 // newest file in dir so two files made within a second stay ordered.
 func nextVersion(dir migrate.Dir, now time.Time) (string, error) {
-	files, err := dir.Files()
+	files, err := dirFiles(dir)
 	if err != nil {
-		return "", fmt.Errorf("reading migration files: %w", err)
+		return "", err
 	}
 	t := now.UTC().Truncate(time.Second)
 	if len(files) > 0 {
@@ -160,4 +163,38 @@ func firstLine(stmt string) string {
 		return stmt[:i] + " …"
 	}
 	return stmt
+}
+
+// validFileName is the form of a migration file name: a numeric version,
+// an underscore, a name.
+var validFileName = regexp.MustCompile(`^[0-9]+_[^/\\]+\.sql$`)
+
+// dirFiles returns the migration files of dir, refusing any .sql file not
+// named "<version>_<name>.sql": a stray file (notes.sql) would otherwise
+// become a migration.
+func dirFiles(dir migrate.Dir) ([]migrate.File, error) {
+	files, err := dir.Files()
+	if err != nil {
+		return nil, fmt.Errorf("reading migration files: %w", err)
+	}
+	var bad []string
+	for _, f := range files {
+		if !validFileName.MatchString(f.Name()) {
+			bad = append(bad, f.Name())
+		}
+	}
+	if len(bad) > 0 {
+		return nil, fmt.Errorf("%s: not a migration file name; name migration files <version>_<name>.sql with a numeric version, and move other files out of the directory",
+			strings.Join(bad, ", "))
+	}
+	return files, nil
+}
+
+// checkDir refuses a directory holding a badly named file or whose atlas.sum
+// does not match its files.
+func checkDir(dir migrate.Dir) error {
+	if _, err := dirFiles(dir); err != nil {
+		return err
+	}
+	return checksumError(dir)
 }

@@ -15,13 +15,21 @@
 //     (views, functions, triggers, extensions…), naming each one.
 //   - [Project.Apply] runs the pending files, each in its own transaction,
 //     under the same advisory lock the Atlas CLI takes, after checking that
-//     atlas.sum matches and that no applied file changed.
+//     atlas.sum matches, that every file is named "<version>_<name>.sql",
+//     that no applied file changed and that none is out of order.
 //   - [Project.Down] reverts to an earlier version by planning the change
 //     from the live schema to the directory's state at that version.
 //   - [Project.Status], [Project.Lint], [Project.Validate], [Rehash] and
 //     [NewFile] complete the set.
 //
 // Programs that only need "bring this database to head" call [ApplyAll].
+//
+// The engine never prints: each operation returns a structured result
+// ([ApplyResult], [DownResult], [DiffResult], [LintResult], [Status],
+// [ValidateResult], with JSON field names for machines) and reports
+// progress, when asked, through [Project.Progress]; the caller renders both.
+// Schemas are compared in Atlas's normalized mode, as the Atlas CLI
+// compares them, so a changed CHECK expression is a change.
 //
 // Scratch databases are created (and dropped) on the server of
 // [Project.DevURL], or on a throwaway server from package pgserver.

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"strings"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
@@ -15,16 +14,20 @@ import (
 type DownOptions struct {
 	N      int    // revert the N newest applied files; 0 means 1
 	To     string // revert to this version (kept applied); "0" reverts all
-	DryRun bool   // print the SQL and touch nothing
+	DryRun bool   // plan and touch nothing
 	Force  bool   // revert even when the live schema drifted from the directory
 }
 
 // DownResult tells what Down did (or would do, on a dry run).
 type DownResult struct {
-	From, To string   // versions before and after; "" means none applied
-	Reverted []string // revisions removed, newest first
-	SQL      []string // statements of the revert
-	Drift    []string // differences between the live schema and the directory
+	From     string   `json:"from"`     // version before; "" means none applied
+	To       string   `json:"to"`       // version after; "" means none applied
+	Reverted []string `json:"reverted"` // revisions removed, newest first
+	SQL      []string `json:"sql"`      // statements of the revert
+	Warnings []string `json:"warnings"` // destructive changes in the revert
+	// Drift holds the statements that would bring the live schema back to
+	// what the directory builds at version From; empty when they agree.
+	Drift []string `json:"drift"`
 }
 
 // ErrDrift is returned by Down when the live schema is not the one the
@@ -34,9 +37,10 @@ var ErrDrift = errors.New("the live schema differs from the migration directory 
 // Down reverts the database at dbURL to an earlier version without
 // hand-written down files: it replays the directory up to the target on a
 // scratch database, plans the change from the live schema to that state
-// (the revisions schema left alone), prints it, and applies it in one
-// transaction together with deleting the reverted revisions, under the
-// advisory lock LockName.
+// (the revisions schema left alone), and applies it in one transaction
+// together with deleting the reverted revisions, under the advisory lock
+// LockName. On drift it returns the result, with Drift filled, and an
+// error wrapping ErrDrift.
 func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*DownResult, error) {
 	if opts.N < 0 {
 		return nil, fmt.Errorf("invalid count %d", opts.N)
@@ -46,22 +50,45 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 		return nil, err
 	}
 	defer sess.Close()
-	conn, drv := sess.conn, sess.drv
 	if !opts.DryRun {
+		p.report(Event{Kind: EventLocking})
 		unlock, err := sess.lock(ctx, p.lockTimeout())
 		if err != nil {
 			return nil, err
 		}
 		defer unlock()
 	}
-	revs, err := NewRevisions(conn).ReadRevisions(ctx)
+	res, err := p.downRange(ctx, sess, opts)
+	if err != nil {
+		return nil, err
+	}
+	plan, err := p.planDown(ctx, sess, res, opts.Force)
+	if err != nil {
+		if errors.Is(err, ErrDrift) {
+			return res, err
+		}
+		return nil, err
+	}
+	if opts.DryRun {
+		return res, nil
+	}
+	if err := revert(ctx, sess.conn, plan, res.Reverted); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// downRange reads the revisions and says which versions Down goes from and
+// to, and which it reverts.
+func (p *Project) downRange(ctx context.Context, sess *session, opts DownOptions) (*DownResult, error) {
+	revs, err := NewRevisions(sess.conn).ReadRevisions(ctx)
 	if err != nil {
 		return nil, err
 	}
 	if err := checkApplied(p.Dir, revs); err != nil {
 		return nil, err
 	}
-	res := &DownResult{From: currentVersion(revs)}
+	res := &DownResult{From: currentVersion(revs), SQL: []string{}, Warnings: []string{}, Drift: []string{}}
 	if res.From == "" {
 		return nil, errors.New("nothing to revert: no migration is applied")
 	}
@@ -73,10 +100,54 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 			res.Reverted = append(res.Reverted, revs[i].Version)
 		}
 	}
-	files, err := p.Dir.Files()
+	return res, nil
+}
+
+// planDown checks the live schema for drift and plans the change from it
+// to the directory's state at res.To, filling res. The plan is nil when
+// nothing changes.
+func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, force bool) (*migrate.Plan, error) {
+	files, err := dirFiles(p.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("reading migration files: %w", err)
+		return nil, err
 	}
+	var desired, expected *schema.Realm
+	err = p.withScratchDB(ctx, func(d *scratchDB) error {
+		desired, expected, err = versionStates(ctx, d, files, res.To, res.From)
+		return err
+	})
+	if err != nil {
+		return nil, err
+	}
+	live, err := inspect(ctx, sess.drv)
+	if err != nil {
+		return nil, err
+	}
+	if err := checkDrift(ctx, sess.drv, expected, live, res, force); err != nil {
+		return nil, err
+	}
+	changes, err := realmDiff(sess.drv, live, desired)
+	if err != nil {
+		return nil, err
+	}
+	changes = withoutSchemaAttrs(changes)
+	res.Warnings = append(res.Warnings, destructive(changes)...)
+	if len(changes) == 0 {
+		return nil, nil
+	}
+	plan, err := sess.drv.PlanChanges(ctx, "down", changes, func(o *migrate.PlanOptions) { o.Indent = "  " })
+	if err != nil {
+		return nil, fmt.Errorf("planning revert: %w", err)
+	}
+	for _, c := range plan.Changes {
+		res.SQL = append(res.SQL, c.Cmd)
+	}
+	return plan, nil
+}
+
+// versionStates replays files on d up to version to, inspects, then on to
+// version from, and inspects again.
+func versionStates(ctx context.Context, d *scratchDB, files []migrate.File, to, from string) (atTo, atFrom *schema.Realm, err error) {
 	upTo := func(v string) []migrate.File {
 		var fs []migrate.File
 		for _, f := range files {
@@ -86,89 +157,43 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 		}
 		return fs
 	}
+	target := upTo(to)
+	if err := d.replay(ctx, target); err != nil {
+		return nil, nil, fmt.Errorf("replaying migration directory: %w", err)
+	}
+	if atTo, err = inspect(ctx, d.drv); err != nil {
+		return nil, nil, err
+	}
+	if err := d.replay(ctx, upTo(from)[len(target):]); err != nil {
+		return nil, nil, fmt.Errorf("replaying migration directory: %w", err)
+	}
+	if atFrom, err = inspect(ctx, d.drv); err != nil {
+		return nil, nil, err
+	}
+	return atTo, atFrom, nil
+}
 
-	// One scratch database: replay to the target, inspect, then on to the
-	// current version, inspect again.
-	srv, err := p.scratchServer(ctx)
+// checkDrift compares the live schema with the one the directory builds at
+// res.From, filling res.Drift; without force, drift is an ErrDrift.
+func checkDrift(ctx context.Context, drv migrate.Driver, expected, live *schema.Realm, res *DownResult, force bool) error {
+	drift, err := realmDiff(drv, expected, live)
 	if err != nil {
-		return nil, err
-	}
-	defer srv.Close()
-	scratch, err := srv.create(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer scratch.Close()
-	target := upTo(res.To)
-	if err := scratch.replay(ctx, target); err != nil {
-		return nil, fmt.Errorf("replaying migration directory: %w", err)
-	}
-	desired, err := inspect(ctx, scratch.drv)
-	if err != nil {
-		return nil, err
-	}
-	if err := scratch.replay(ctx, upTo(res.From)[len(target):]); err != nil {
-		return nil, fmt.Errorf("replaying migration directory: %w", err)
-	}
-	expected, err := inspect(ctx, scratch.drv)
-	if err != nil {
-		return nil, err
-	}
-	live, err := inspect(ctx, drv)
-	if err != nil {
-		return nil, err
-	}
-
-	w := p.out()
-	drift, err := drv.RealmDiff(expected, live)
-	if err != nil {
-		return nil, fmt.Errorf("comparing schemas: %w", err)
+		return err
 	}
 	drift = withoutSchemaAttrs(drift)
-	if len(drift) > 0 {
-		res.Drift = planSQL(ctx, drv, drift)
-		fmt.Fprintf(w, "the live schema differs from the directory at version %s; the directory's state would need:\n", res.From)
-		for _, s := range res.Drift {
-			fmt.Fprintf(w, "  %s\n", firstLine(s))
-		}
-		if !opts.Force {
-			return res, fmt.Errorf("%w (version %s): revert by hand, or pass --force", ErrDrift, res.From)
-		}
+	if len(drift) == 0 {
+		return nil
 	}
+	res.Drift = planSQL(ctx, drv, drift)
+	if force {
+		return nil
+	}
+	return fmt.Errorf("%w (version %s): revert by hand, or pass --force", ErrDrift, res.From)
+}
 
-	changes, err := drv.RealmDiff(live, desired)
-	if err != nil {
-		return nil, fmt.Errorf("comparing schemas: %w", err)
-	}
-	changes = withoutSchemaAttrs(changes)
-	var plan *migrate.Plan
-	if len(changes) > 0 {
-		if plan, err = drv.PlanChanges(ctx, "down", changes, func(o *migrate.PlanOptions) { o.Indent = "  " }); err != nil {
-			return nil, fmt.Errorf("planning revert: %w", err)
-		}
-	}
-	toName := res.To
-	if toName == "" {
-		toName = "none (empty schema)"
-	}
-	fmt.Fprintf(w, "reverting %s -> %s (%d revision(s): %s)\n", res.From, toName, len(res.Reverted), strings.Join(res.Reverted, ", "))
-	for _, warn := range destructive(changes) {
-		fmt.Fprintf(w, "warning: %s\n", warn)
-	}
-	if plan != nil {
-		for _, c := range plan.Changes {
-			if c.Comment != "" {
-				fmt.Fprintf(w, "-- %s\n", c.Comment)
-			}
-			fmt.Fprintf(w, "%s;\n", c.Cmd)
-			res.SQL = append(res.SQL, c.Cmd)
-		}
-	}
-	if opts.DryRun {
-		return res, nil
-	}
-
-	err = withTx(ctx, conn, func(tx *sql.Tx) error {
+// revert runs plan and deletes the reverted revisions in one transaction.
+func revert(ctx context.Context, conn *sql.Conn, plan *migrate.Plan, reverted []string) error {
+	err := withTx(ctx, conn, func(tx *sql.Tx) error {
 		if plan != nil {
 			for _, c := range plan.Changes {
 				if _, err := tx.ExecContext(ctx, c.Cmd, c.Args...); err != nil {
@@ -177,7 +202,7 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 			}
 		}
 		store := NewRevisions(tx)
-		for _, v := range res.Reverted {
+		for _, v := range reverted {
 			if err := store.DeleteRevision(ctx, v); err != nil {
 				return err
 			}
@@ -185,10 +210,9 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 		return nil
 	})
 	if err != nil {
-		return nil, fmt.Errorf("reverting: %w", err)
+		return fmt.Errorf("reverting: %w", err)
 	}
-	fmt.Fprintf(w, "reverted to %s\n", toName)
-	return res, nil
+	return nil
 }
 
 // downTarget returns the version Down reverts to, "" for none.

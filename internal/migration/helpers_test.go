@@ -238,7 +238,7 @@ func sameSchema(t testing.TB, a, b string) {
 	t.Helper()
 	ra, drv := realm(t, a)
 	rb, _ := realm(t, b)
-	changes, err := drv.RealmDiff(ra, rb)
+	changes, err := drv.RealmDiff(ra, rb, schema.DiffNormalized())
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -21,14 +21,14 @@ type LintOptions struct {
 
 // Finding is one diagnostic of an analyzer on a migration file.
 type Finding struct {
-	File     string // file name
-	Line     int    // line of the statement, from 1
-	Analyzer string // analyzer name, e.g. "destructive"
-	Code     string // Atlas check code, e.g. "DS103"
-	Text     string // what was found
+	File     string `json:"file"`     // file name
+	Line     int    `json:"line"`     // line of the statement, from 1
+	Analyzer string `json:"analyzer"` // analyzer name, e.g. "destructive"
+	Code     string `json:"code"`     // Atlas check code, e.g. "DS103"
+	Text     string `json:"text"`     // what was found
 	// Acknowledged is set when the file opts out with an atlas:nolint
 	// directive naming the analyzer or code (or nothing, meaning all).
-	Acknowledged bool
+	Acknowledged bool `json:"acknowledged"`
 }
 
 // String formats the finding as "file:line: text [code]".
@@ -43,19 +43,26 @@ func (f Finding) String() string {
 	return s
 }
 
+// LintResult is what Lint found.
+type LintResult struct {
+	Findings []Finding `json:"findings"` // ordered by file and line
+	// Unacknowledged counts the findings no nolint directive covers.
+	Unacknowledged int `json:"unacknowledged"`
+}
+
 // Lint runs Atlas's analyzers for PostgreSQL (destructive changes,
 // data-dependent changes, constraint drops, backward-incompatible changes)
 // on migration files. The changes each statement makes are found by running
 // the directory on a scratch database and inspecting it around every
 // statement. A finding is acknowledged by "-- atlas:nolint [name|code…]"
 // on the statement, or at the top of the file followed by a blank line.
-func (p *Project) Lint(ctx context.Context, opts LintOptions) ([]Finding, error) {
-	if err := checksumError(p.Dir); err != nil {
+func (p *Project) Lint(ctx context.Context, opts LintOptions) (*LintResult, error) {
+	if err := checkDir(p.Dir); err != nil {
 		return nil, err
 	}
-	files, err := p.Dir.Files()
+	files, err := dirFiles(p.Dir)
 	if err != nil {
-		return nil, fmt.Errorf("reading migration files: %w", err)
+		return nil, err
 	}
 	var base, check []migrate.File = nil, files
 	if opts.Latest > 0 && opts.Latest < len(files) {
@@ -65,57 +72,69 @@ func (p *Project) Lint(ctx context.Context, opts LintOptions) ([]Finding, error)
 	if err != nil {
 		return nil, fmt.Errorf("loading analyzers: %w", err)
 	}
-	srv, err := p.scratchServer(ctx)
+	res := &LintResult{Findings: []Finding{}}
+	err = p.withScratchDB(ctx, func(d *scratchDB) error {
+		if err := d.replay(ctx, base); err != nil {
+			return fmt.Errorf("replaying migration directory: %w", err)
+		}
+		for _, f := range check {
+			found, err := lintFile(ctx, d, analyzers, f)
+			if err != nil {
+				return err
+			}
+			res.Findings = append(res.Findings, found...)
+		}
+		return nil
+	})
 	if err != nil {
 		return nil, err
 	}
-	defer srv.Close()
-	scratch, err := srv.create(ctx)
-	if err != nil {
-		return nil, err
-	}
-	defer scratch.Close()
-	if err := scratch.replay(ctx, base); err != nil {
-		return nil, fmt.Errorf("replaying migration directory: %w", err)
-	}
-	dev := &sqlclient.Client{Name: postgres.DriverName, DB: scratch.db, Driver: scratch.drv}
-	var findings []Finding
-	for _, f := range check {
-		pf, err := fileChanges(ctx, scratch, f)
-		if err != nil {
-			return nil, err
-		}
-		for _, az := range analyzers {
-			var reports []sqlcheck.Report
-			pass := &sqlcheck.Pass{File: pf, Dev: dev, Reporter: sqlcheck.ReportWriterFunc(func(r sqlcheck.Report) {
-				reports = append(reports, r)
-			})}
-			// Analyzers return an error when they report findings they
-			// consider fatal; whether a finding fails is decided below.
-			if err := az.Analyze(ctx, pass); err != nil && len(reports) == 0 {
-				return nil, fmt.Errorf("linting %s: %w", f.Name(), err)
-			}
-			name := analyzerName(az)
-			for _, r := range reports {
-				for _, d := range r.Diagnostics {
-					findings = append(findings, Finding{
-						File:         f.Name(),
-						Line:         lineAt(f.Bytes(), d.Pos),
-						Analyzer:     name,
-						Code:         d.Code,
-						Text:         d.Text,
-						Acknowledged: acknowledged(pf, d.Pos, name, d.Code),
-					})
-				}
-			}
-		}
-	}
-	slices.SortStableFunc(findings, func(a, b Finding) int {
+	slices.SortStableFunc(res.Findings, func(a, b Finding) int {
 		if c := strings.Compare(a.File, b.File); c != 0 {
 			return c
 		}
 		return a.Line - b.Line
 	})
+	for _, f := range res.Findings {
+		if !f.Acknowledged {
+			res.Unacknowledged++
+		}
+	}
+	return res, nil
+}
+
+// lintFile runs f on the scratch database and the analyzers on its changes.
+func lintFile(ctx context.Context, d *scratchDB, analyzers []sqlcheck.Analyzer, f migrate.File) ([]Finding, error) {
+	pf, err := fileChanges(ctx, d, f)
+	if err != nil {
+		return nil, err
+	}
+	dev := &sqlclient.Client{Name: postgres.DriverName, DB: d.db, Driver: d.drv}
+	var findings []Finding
+	for _, az := range analyzers {
+		var reports []sqlcheck.Report
+		pass := &sqlcheck.Pass{File: pf, Dev: dev, Reporter: sqlcheck.ReportWriterFunc(func(r sqlcheck.Report) {
+			reports = append(reports, r)
+		})}
+		// Analyzers return an error when they report findings they
+		// consider fatal; whether a finding fails is decided by the caller.
+		if err := az.Analyze(ctx, pass); err != nil && len(reports) == 0 {
+			return nil, fmt.Errorf("linting %s: %w", f.Name(), err)
+		}
+		name := analyzerName(az)
+		for _, r := range reports {
+			for _, dg := range r.Diagnostics {
+				findings = append(findings, Finding{
+					File:         f.Name(),
+					Line:         lineAt(f.Bytes(), dg.Pos),
+					Analyzer:     name,
+					Code:         dg.Code,
+					Text:         dg.Text,
+					Acknowledged: acknowledged(pf, dg.Pos, name, dg.Code),
+				})
+			}
+		}
+	}
 	return findings, nil
 }
 
@@ -140,16 +159,16 @@ func fileChanges(ctx context.Context, d *scratchDB, f migrate.File) (*sqlcheck.F
 		if err != nil {
 			return nil, fmt.Errorf("inspecting schema: %w", err)
 		}
-		changes, err := d.drv.RealmDiff(prev, next)
+		changes, err := realmDiff(d.drv, prev, next)
 		if err != nil {
-			return nil, fmt.Errorf("comparing schemas: %w", err)
+			return nil, err
 		}
 		pf.Changes = append(pf.Changes, &sqlcheck.Change{Stmt: s, Changes: renames(s.Text, changes)})
 		prev = next
 	}
 	pf.To = prev
-	if pf.Sum, err = d.drv.RealmDiff(before, prev); err != nil {
-		return nil, fmt.Errorf("comparing schemas: %w", err)
+	if pf.Sum, err = realmDiff(d.drv, before, prev); err != nil {
+		return nil, err
 	}
 	return pf, nil
 }

@@ -134,6 +134,35 @@ CREATE TRIGGER usuarios_toca BEFORE UPDATE ON usuarios FOR EACH ROW EXECUTE FUNC
 		}
 	})
 
+	// A changed CHECK expression is planned: schemas are compared in the
+	// normalized mode, as the Atlas CLI compares them.
+	checks := []struct{ name, from, to string }{
+		{"named", "CONSTRAINT turmas_datas_check CHECK (data_inicio <= data_fim)", "CONSTRAINT turmas_datas_check CHECK (data_inicio < data_fim)"},
+		{"unnamed", "CHECK (vagas > 0)", "CHECK (vagas > 1)"},
+	}
+	for _, tc := range checks {
+		t.Run("check expression changed, "+tc.name, func(t *testing.T) {
+			t.Parallel()
+			p, _ := withHistory(t)
+			edited := strings.Replace(stages[len(stages)-1].schema, tc.from, tc.to, 1)
+			if edited == stages[len(stages)-1].schema {
+				t.Fatalf("schema lacks %q", tc.from)
+			}
+			writeFile(t, p.Schema, edited)
+			res, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.InSync() {
+				t.Fatalf("diff --check says in sync after changing %q to %q", tc.from, tc.to)
+			}
+			want := strings.TrimPrefix(tc.to[strings.Index(tc.to, "CHECK"):], "CHECK ")
+			if !strings.Contains(res.SQL, "ADD CONSTRAINT") || !strings.Contains(res.SQL, want) {
+				t.Fatalf("plan lacks the new check %s:\n%s", want, res.SQL)
+			}
+		})
+	}
+
 	t.Run("broken schema names the statement", func(t *testing.T) {
 		t.Parallel()
 		p, _ := newProject(t)
@@ -160,7 +189,7 @@ func TestProject_Apply(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if !slices.Equal(res.Applied, files) {
+		if !slices.Equal(res.Names(), files) {
 			t.Fatalf("applied %v; want %v", res.Applied, files)
 		}
 		head := strings.SplitN(files[len(files)-1], "_", 2)[0]
@@ -194,12 +223,12 @@ func TestProject_Apply(t *testing.T) {
 		url := dbtest.URL(t)
 		files := sqlFiles(t, path)
 		res, err := p.Apply(ctx, url, migration.ApplyOptions{N: 1})
-		if err != nil || !slices.Equal(res.Applied, files[:1]) {
+		if err != nil || !slices.Equal(res.Names(), files[:1]) {
 			t.Fatalf("apply 1 = %+v, %v", res, err)
 		}
 		v2 := strings.SplitN(files[1], "_", 2)[0]
 		res, err = p.Apply(ctx, url, migration.ApplyOptions{To: v2})
-		if err != nil || !slices.Equal(res.Applied, files[1:2]) || res.Current != v2 {
+		if err != nil || !slices.Equal(res.Names(), files[1:2]) || res.Current != v2 {
 			t.Fatalf("apply --to %s = %+v, %v", v2, res, err)
 		}
 	})
@@ -225,7 +254,7 @@ func TestProject_Apply(t *testing.T) {
 				res, err := q.Apply(ctx, url, migration.ApplyOptions{})
 				errs[i] = err
 				if res != nil {
-					applied[i] = res.Applied
+					applied[i] = res.Names()
 				}
 			}()
 		}
@@ -259,19 +288,28 @@ func TestProject_Apply(t *testing.T) {
 			t.Fatal(err)
 		}
 		url := dbtest.URL(t)
-		var out bytes.Buffer
-		p.Out = &out
+		var events []migration.Event
+		p.Progress = func(e migration.Event) { events = append(events, e) }
 
 		partial, err := p.Apply(ctx, url, migration.ApplyOptions{})
 		var serr *migration.StatementError
 		if !errors.As(err, &serr) || serr.File != "20250101000001_two.sql" || serr.Line != 2 || !strings.Contains(serr.Stmt, "nenhuma") {
 			t.Fatalf("err = %v; want a StatementError at 20250101000001_two.sql:2", err)
 		}
-		if !slices.Equal(partial.Applied, []string{"20250101000000_one.sql"}) {
+		if !slices.Equal(partial.Names(), []string{"20250101000000_one.sql"}) {
 			t.Errorf("applied = %v; want only the first file", partial.Applied)
 		}
-		if !strings.Contains(out.String(), "20250101000001_two.sql:2") || !strings.Contains(out.String(), "INSERT INTO nenhuma") {
-			t.Errorf("output lacks file and statement:\n%s", out.String())
+		if !strings.Contains(err.Error(), "20250101000001_two.sql:2") || !strings.Contains(err.Error(), "INSERT INTO nenhuma") ||
+			!strings.Contains(err.Error(), "rolled back; fix it") {
+			t.Errorf("error lacks file, statement and advice:\n%v", err)
+		}
+		wantEvents := []migration.EventKind{migration.EventLocking, migration.EventApplying, migration.EventApplied, migration.EventApplying, migration.EventFailed}
+		var kinds []migration.EventKind
+		for _, e := range events {
+			kinds = append(kinds, e.Kind)
+		}
+		if !slices.Equal(kinds, wantEvents) || events[4].File != "20250101000001_two.sql" {
+			t.Errorf("events = %+v; want %v", events, wantEvents)
 		}
 		if got := tables(t, url); !slices.Equal(got, []string{"um"}) {
 			t.Fatalf("tables = %v; want only the first file's", got)
@@ -315,18 +353,17 @@ func TestProject_Apply(t *testing.T) {
 			t.Fatal(err)
 		}
 		url := dbtest.URL(t)
-		var out bytes.Buffer
-		p.Out = &out
 
 		res, err := p.Apply(ctx, url, migration.ApplyOptions{})
 		if err == nil || !strings.Contains(err.Error(), "20250101000001_two.sql") || !strings.Contains(err.Error(), "dois_um_id_fkey") {
 			t.Fatalf("err = %v; want the commit error naming 20250101000001_two.sql", err)
 		}
-		if !slices.Equal(res.Applied, []string{"20250101000000_one.sql"}) {
+		if !slices.Equal(res.Names(), []string{"20250101000000_one.sql"}) {
 			t.Errorf("applied = %v; want only the first file", res.Applied)
 		}
-		if !strings.Contains(out.String(), "FAILED") || !strings.Contains(out.String(), "dois_um_id_fkey") {
-			t.Errorf("output lacks the commit error:\n%s", out.String())
+		var aerr *migration.ApplyError
+		if !errors.As(err, &aerr) || aerr.Cause != migration.CauseCommit || !aerr.RolledBack || aerr.RecordErr != nil {
+			t.Errorf("err = %#v; want an ApplyError for a commit, rolled back and recorded", err)
 		}
 		if got := tables(t, url); !slices.Equal(got, []string{"um"}) {
 			t.Fatalf("tables = %v; want only the first file's", got)
@@ -339,10 +376,8 @@ func TestProject_Apply(t *testing.T) {
 			st.Failed.Version != "20250101000001" || st.Failed.Applied != 0 || !strings.Contains(st.Failed.Error, "dois_um_id_fkey") {
 			t.Fatalf("status = %+v (failed %+v); want the commit error recorded on 20250101000001", st, st.Failed)
 		}
-		var printed bytes.Buffer
-		st.Print(&printed)
-		if !strings.Contains(printed.String(), "last error: ") || !strings.Contains(printed.String(), "dois_um_id_fkey") {
-			t.Errorf("status output lacks the last error:\n%s", printed.String())
+		if st.Failed.State != "failed" || st.Failed.ErrorStmt != "COMMIT" {
+			t.Errorf("failed revision = %+v; want state failed at COMMIT", st.Failed)
 		}
 
 		writeFile(t, filepath.Join(path, "20250101000001_two.sql"),
@@ -422,15 +457,13 @@ func TestProject_Apply(t *testing.T) {
 	t.Run("dry run prints and touches nothing", func(t *testing.T) {
 		t.Parallel()
 		p, _ := withHistory(t)
-		var out bytes.Buffer
-		p.Out = &out
 		url := dbtest.URL(t)
 		res, err := p.Apply(ctx, url, migration.ApplyOptions{DryRun: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(res.Applied) != 3 || !strings.Contains(out.String(), `CREATE TABLE "public"."matriculas"`) {
-			t.Fatalf("dry run = %+v, output:\n%s", res, out.String())
+		if len(res.Applied) != 3 || !strings.Contains(strings.Join(res.Applied[2].SQL, "\n"), `CREATE TABLE "public"."matriculas"`) {
+			t.Fatalf("dry run = %+v", res)
 		}
 		var exists bool
 		if err := openSQL(t, url).QueryRow(`SELECT to_regclass('atlas_schema_revisions.atlas_schema_revisions') IS NOT NULL`).Scan(&exists); err != nil {
@@ -478,14 +511,12 @@ func TestProject_Down(t *testing.T) {
 			}
 		}
 
-		var out bytes.Buffer
-		p.Out = &out
 		dry, err := p.Down(ctx, url, migration.DownOptions{N: 1, DryRun: true})
 		if err != nil {
 			t.Fatal(err)
 		}
-		if len(dry.SQL) == 0 || !strings.Contains(out.String(), `DROP TABLE "public"."matriculas"`) {
-			t.Fatalf("dry run SQL %v, output:\n%s", dry.SQL, out.String())
+		if !strings.Contains(strings.Join(dry.SQL, "\n"), `DROP TABLE "public"."matriculas"`) {
+			t.Fatalf("dry run SQL %v; want matriculas dropped", dry.SQL)
 		}
 		sameSchema(t, url, atHead)
 
@@ -555,12 +586,13 @@ func TestProject_Lint(t *testing.T) {
 		t.Fatal(err)
 	}
 
-	findings, err := p.Lint(ctx, migration.LintOptions{})
+	res, err := p.Lint(ctx, migration.LintOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(findings) != 1 {
-		t.Fatalf("findings = %v; want one", findings)
+	findings := res.Findings
+	if len(findings) != 1 || res.Unacknowledged != 1 {
+		t.Fatalf("findings = %v (%d unacknowledged); want one", findings, res.Unacknowledged)
 	}
 	f := findings[0]
 	if f.File != "20250101000001_drop.sql" || f.Line != 2 || f.Analyzer != "destructive" || f.Code != "DS103" || f.Acknowledged {
@@ -574,11 +606,11 @@ func TestProject_Lint(t *testing.T) {
 	if err := migration.Rehash(p.Dir); err != nil {
 		t.Fatal(err)
 	}
-	findings, err = p.Lint(ctx, migration.LintOptions{Latest: 1})
+	res, err = p.Lint(ctx, migration.LintOptions{Latest: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(findings) != 1 || !findings[0].Acknowledged {
+	if findings = res.Findings; len(findings) != 1 || !findings[0].Acknowledged || res.Unacknowledged != 0 {
 		t.Fatalf("findings after nolint = %v; want one acknowledged", findings)
 	}
 }
@@ -591,11 +623,11 @@ func TestProject_Lint_rename(t *testing.T) {
 	if err := migration.Rehash(p.Dir); err != nil {
 		t.Fatal(err)
 	}
-	findings, err := p.Lint(context.Background(), migration.LintOptions{Latest: 1})
+	res, err := p.Lint(context.Background(), migration.LintOptions{Latest: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(findings) != 1 || findings[0].Analyzer != "incompatible" || findings[0].Code != "BC102" || findings[0].Line != 1 {
+	if findings := res.Findings; len(findings) != 1 || findings[0].Analyzer != "incompatible" || findings[0].Code != "BC102" || findings[0].Line != 1 {
 		t.Fatalf("findings = %v; want one backward-incompatible rename", findings)
 	}
 }
@@ -604,14 +636,14 @@ func TestProject_Validate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	p, path := withHistory(t)
-	if err := p.Validate(ctx); err != nil {
-		t.Fatal(err)
+	if res, err := p.Validate(ctx); err != nil || len(res.Files) != len(stages) {
+		t.Fatalf("validate = %+v, %v; want %d files", res, err, len(stages))
 	}
 	writeFile(t, filepath.Join(path, "29990101000000_broken.sql"), "ALTER TABLE nenhuma ADD COLUMN x int;\n")
 	if err := migration.Rehash(p.Dir); err != nil {
 		t.Fatal(err)
 	}
-	err := p.Validate(ctx)
+	_, err := p.Validate(ctx)
 	var serr *migration.StatementError
 	if !errors.As(err, &serr) || serr.File != "29990101000000_broken.sql" {
 		t.Fatalf("err = %v; want the broken file named", err)

@@ -10,6 +10,7 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -25,8 +26,11 @@ const (
 // it is not a migration and is never read as one.
 const cloudIdentifier = ".atlas_cloud_identifier"
 
-const revisionsDDL = `CREATE SCHEMA IF NOT EXISTS "atlas_schema_revisions";
-CREATE TABLE IF NOT EXISTS "atlas_schema_revisions"."atlas_schema_revisions" (
+// revisionsIdent is the quoted, schema-qualified name of the table.
+const revisionsIdent = `"` + RevisionsSchema + `"."` + RevisionsTable + `"`
+
+const revisionsDDL = `CREATE SCHEMA IF NOT EXISTS "` + RevisionsSchema + `";
+CREATE TABLE IF NOT EXISTS ` + revisionsIdent + ` (
   "version" character varying NOT NULL,
   "description" character varying NOT NULL,
   "type" bigint NOT NULL DEFAULT 2,
@@ -45,8 +49,8 @@ CREATE TABLE IF NOT EXISTS "atlas_schema_revisions"."atlas_schema_revisions" (
 const revisionColumns = `version, description, type, applied, total, executed_at,
 execution_time, error, error_stmt, hash, partial_hashes, operator_version`
 
-// Revisions stores migration revisions in
-// atlas_schema_revisions.atlas_schema_revisions. It implements
+// Revisions stores migration revisions in the table RevisionsTable of
+// schema RevisionsSchema. It implements
 // migrate.RevisionReadWriter on any connection, transaction or pool.
 type Revisions struct {
 	q schema.ExecQuerier
@@ -83,7 +87,7 @@ func (r *Revisions) ReadRevisions(ctx context.Context) ([]*migrate.Revision, err
 // read returns the revisions and whether the table exists.
 func (r *Revisions) read(ctx context.Context) ([]*migrate.Revision, bool, error) {
 	rows, err := r.q.QueryContext(ctx, `SELECT `+revisionColumns+`
-FROM "atlas_schema_revisions"."atlas_schema_revisions"
+FROM `+revisionsIdent+`
 WHERE version <> $1 ORDER BY version`, cloudIdentifier)
 	if err != nil {
 		if missingTable(err) {
@@ -113,7 +117,7 @@ func (r *Revisions) ReadRevision(ctx context.Context, version string) (*migrate.
 		return nil, migrate.ErrRevisionNotExist
 	}
 	rows, err := r.q.QueryContext(ctx, `SELECT `+revisionColumns+`
-FROM "atlas_schema_revisions"."atlas_schema_revisions" WHERE version = $1`, version)
+FROM `+revisionsIdent+` WHERE version = $1`, version)
 	if err != nil {
 		if missingTable(err) {
 			return nil, migrate.ErrRevisionNotExist
@@ -145,7 +149,7 @@ func (r *Revisions) WriteRevision(ctx context.Context, rev *migrate.Revision) er
 		}
 		partial = sql.NullString{String: string(b), Valid: true}
 	}
-	_, err := r.q.ExecContext(ctx, `INSERT INTO "atlas_schema_revisions"."atlas_schema_revisions"
+	_, err := r.q.ExecContext(ctx, `INSERT INTO `+revisionsIdent+`
 (`+revisionColumns+`) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11::jsonb, $12)
 ON CONFLICT (version) DO UPDATE SET
 type = EXCLUDED.type, applied = EXCLUDED.applied, total = EXCLUDED.total,
@@ -167,7 +171,7 @@ func (r *Revisions) DeleteRevision(ctx context.Context, version string) error {
 	if version == cloudIdentifier {
 		return errors.New("deleting the revisions table identifier row is not allowed")
 	}
-	if _, err := r.q.ExecContext(ctx, `DELETE FROM "atlas_schema_revisions"."atlas_schema_revisions"
+	if _, err := r.q.ExecContext(ctx, `DELETE FROM `+revisionsIdent+`
 WHERE version = $1`, version); err != nil {
 		return fmt.Errorf("deleting revision %s: %w", version, err)
 	}
@@ -208,5 +212,14 @@ func nullString(s string) sql.NullString { return sql.NullString{String: s, Vali
 // does not exist yet.
 func missingTable(err error) bool {
 	var pgErr *pgconn.PgError
-	return errors.As(err, &pgErr) && (pgErr.Code == "42P01" || pgErr.Code == "3F000")
+	return errors.As(err, &pgErr) && (pgErr.Code == pgerrcode.UndefinedTable || pgErr.Code == pgerrcode.InvalidSchemaName)
+}
+
+// setExecutionTime records the time the file of version took.
+func (r *Revisions) setExecutionTime(ctx context.Context, version string, took time.Duration) error {
+	if _, err := r.q.ExecContext(ctx, `UPDATE `+revisionsIdent+`
+SET execution_time = $1 WHERE version = $2`, int64(took), version); err != nil {
+		return fmt.Errorf("recording execution time of %s: %w", version, err)
+	}
+	return nil
 }

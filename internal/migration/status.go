@@ -3,26 +3,62 @@ package migration
 import (
 	"context"
 	"fmt"
-	"io"
-	"text/tabwriter"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
 )
 
 // Status describes a database against the migration directory.
 type Status struct {
-	Current string              // newest fully applied version, "" when none
-	Pending []migrate.File      // files not applied yet, in order
-	Failed  *migrate.Revision   // the revision of the last failed attempt, if any
-	Applied []*migrate.Revision // the revisions table, oldest first
+	Current string      `json:"current"`          // newest fully applied version, "" when none
+	Pending []string    `json:"pending"`          // names of the files apply would run, in order
+	Failed  *Revision   `json:"failed,omitempty"` // the revision of the last failed attempt, if any
+	Applied []*Revision `json:"applied"`          // the revisions table, oldest first
 	// Problem says why apply would refuse to run (stale atlas.sum, an
-	// applied file changed), "" when it would not.
-	Problem string
+	// applied file changed, a file out of order), "" when it would not.
+	// Pending is empty when there is a problem.
+	Problem string `json:"problem,omitempty"`
+}
+
+// Revision is a row of the revisions table.
+type Revision struct {
+	Version       string        `json:"version"`
+	Description   string        `json:"description"`
+	State         string        `json:"state"` // applied, baseline, failed or "partial N/M"
+	Applied       int           `json:"applied"`
+	Total         int           `json:"total"`
+	ExecutedAt    time.Time     `json:"executed_at"`
+	ExecutionTime time.Duration `json:"execution_time_ns"`
+	Error         string        `json:"error,omitempty"`
+	ErrorStmt     string        `json:"error_stmt,omitempty"`
+}
+
+// File is the name of the file the revision was applied from.
+func (r *Revision) File() string {
+	if r.Description == "" {
+		return r.Version + ".sql"
+	}
+	return r.Version + "_" + r.Description + ".sql"
+}
+
+func newRevision(r *migrate.Revision) *Revision {
+	state := "applied"
+	switch {
+	case r.Type == migrate.RevisionTypeBaseline:
+		state = "baseline"
+	case r.Error != "":
+		state = "failed"
+	case r.Applied != r.Total:
+		state = fmt.Sprintf("partial %d/%d", r.Applied, r.Total)
+	}
+	return &Revision{Version: r.Version, Description: r.Description, State: state, Applied: r.Applied, Total: r.Total,
+		ExecutedAt: r.ExecutedAt, ExecutionTime: r.ExecutionTime, Error: r.Error, ErrorStmt: r.ErrorStmt}
 }
 
 // Status reads the revisions of the database at dbURL and compares them
-// with the directory. It touches nothing.
+// with the directory. Its pending files are the ones Apply would run. It
+// touches nothing.
 func (p *Project) Status(ctx context.Context, dbURL string) (*Status, error) {
 	db, err := openDB(ctx, dbURL)
 	if err != nil {
@@ -33,80 +69,28 @@ func (p *Project) Status(ctx context.Context, dbURL string) (*Status, error) {
 	if err != nil {
 		return nil, err
 	}
-	files, err := p.Dir.Files()
-	if err != nil {
-		return nil, fmt.Errorf("reading migration files: %w", err)
-	}
-	st := &Status{Applied: revs, Current: currentVersion(revs)}
-	done := make(map[string]bool, len(revs))
+	st := &Status{Current: currentVersion(revs), Pending: []string{}, Applied: []*Revision{}}
 	for _, r := range revs {
-		if isApplied(r) {
-			done[r.Version] = true
-		}
+		st.Applied = append(st.Applied, newRevision(r))
 		if r.Error != "" {
-			st.Failed = r
+			st.Failed = st.Applied[len(st.Applied)-1]
 		}
 	}
-	for _, f := range files {
-		if !done[f.Version()] && f.Version() > baseline(revs) {
-			st.Pending = append(st.Pending, f)
-		}
+	if err := checkDir(p.Dir); err != nil {
+		st.Problem = err.Error()
+		return st, nil
 	}
-	if err := checksumError(p.Dir); err != nil {
+	drv, err := postgres.Open(db)
+	if err != nil {
+		return nil, fmt.Errorf("opening driver: %w", err)
+	}
+	pending, err := p.pending(ctx, drv, revs, ApplyOptions{})
+	if err != nil {
 		st.Problem = err.Error()
-	} else if err := checkApplied(p.Dir, revs); err != nil {
-		st.Problem = err.Error()
+		return st, nil
+	}
+	for _, f := range pending {
+		st.Pending = append(st.Pending, f.Name())
 	}
 	return st, nil
-}
-
-// baseline is the version of a baseline revision, "" when there is none.
-func baseline(revs []*migrate.Revision) string {
-	if len(revs) > 0 && revs[0].Type == migrate.RevisionTypeBaseline {
-		return revs[0].Version
-	}
-	return ""
-}
-
-// Print writes the status for people.
-func (s *Status) Print(w io.Writer) {
-	cur := s.Current
-	if cur == "" {
-		cur = "none (no migration applied)"
-	}
-	fmt.Fprintf(w, "current version: %s\n", cur)
-	if len(s.Pending) == 0 {
-		fmt.Fprintln(w, "pending: none, the database is at head")
-	} else {
-		fmt.Fprintf(w, "pending: %d file(s)\n", len(s.Pending))
-		for _, f := range s.Pending {
-			fmt.Fprintf(w, "  %s\n", f.Name())
-		}
-	}
-	if s.Failed != nil {
-		fmt.Fprintf(w, "last error: %s: %s\n  statement: %s\n", describe(s.Failed), s.Failed.Error, firstLine(s.Failed.ErrorStmt))
-	}
-	if s.Problem != "" {
-		fmt.Fprintf(w, "problem: %s\n", s.Problem)
-	}
-	if len(s.Applied) == 0 {
-		return
-	}
-	fmt.Fprintln(w, "history:")
-	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
-	fmt.Fprintln(tw, "  VERSION\tDESCRIPTION\tAPPLIED AT\tDURATION\tSTATE")
-	for _, r := range s.Applied {
-		state := "applied"
-		switch {
-		case r.Type == migrate.RevisionTypeBaseline:
-			state = "baseline"
-		case r.Error != "":
-			state = "failed"
-		case r.Applied != r.Total:
-			state = fmt.Sprintf("partial %d/%d", r.Applied, r.Total)
-		}
-		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.Version, r.Description,
-			r.ExecutedAt.Local().Format(time.DateTime), r.ExecutionTime.Round(time.Microsecond*100), state)
-	}
-	tw.Flush()
 }

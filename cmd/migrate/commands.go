@@ -1,0 +1,341 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+	"text/tabwriter"
+	"time"
+
+	"github.com/versiona/versiona/internal/migration"
+)
+
+func runDiff(ctx context.Context, c *cli, pos []string) error {
+	var name string
+	switch {
+	case len(pos) == 1:
+		name = pos[0]
+	case len(pos) == 0 && c.check:
+	default:
+		return usagef("diff needs exactly one NAME for the migration")
+	}
+	if c.json && !c.check {
+		return usagef("--json goes with --check")
+	}
+	if name != "" {
+		if err := migration.CheckName(name); err != nil {
+			return &usageError{msg: err.Error()}
+		}
+	}
+	p, err := c.project(!c.check) // --check writes nothing, not even the directory
+	if err != nil {
+		return err
+	}
+	res, err := p.Diff(ctx, name, migration.DiffOptions{Check: c.check})
+	if err != nil {
+		return err
+	}
+	if c.json {
+		if err := c.printJSON(res); err != nil {
+			return err
+		}
+		if !res.InSync() {
+			return errOutOfSync
+		}
+		return nil
+	}
+	if res.InSync() {
+		fmt.Fprintln(c.stdout, "no changes: the migration directory matches", c.schema)
+		return nil
+	}
+	for _, w := range res.Warnings {
+		fmt.Fprintf(c.stdout, "warning: %s\n", w)
+	}
+	if c.check {
+		fmt.Fprintf(c.stdout, "a migration would be generated:\n%s", res.SQL)
+		return errOutOfSync
+	}
+	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, res.File))
+	return nil
+}
+
+func runApply(ctx context.Context, c *cli, pos []string) error {
+	n, err := count(pos)
+	if err != nil {
+		return err
+	}
+	if n > 0 && c.to != "" {
+		return usagef("pass N or --to, not both")
+	}
+	url, err := c.target()
+	if err != nil {
+		return err
+	}
+	p, err := c.project(false)
+	if err != nil {
+		return err
+	}
+	res, err := p.Apply(ctx, url, migration.ApplyOptions{N: n, To: c.to, DryRun: c.dryRun})
+	switch {
+	case err != nil:
+		return err
+	case c.dryRun:
+		printDryRun(c, res)
+	case len(res.Applied) == 0:
+		fmt.Fprintln(c.stdout, "no pending migrations: the database is up to date")
+	default:
+		fmt.Fprintf(c.stdout, "applied %d migration(s); current version %s\n", len(res.Applied), res.Current)
+	}
+	return nil
+}
+
+// printDryRun prints the statements the pending files would run.
+func printDryRun(c *cli, res *migration.ApplyResult) {
+	if len(res.Applied) == 0 {
+		fmt.Fprintln(c.stdout, "-- no pending migrations")
+	}
+	for _, f := range res.Applied {
+		fmt.Fprintf(c.stdout, "-- %s (%d statement(s))\n", f.Name, len(f.SQL))
+		for _, s := range f.SQL {
+			fmt.Fprintln(c.stdout, s)
+		}
+	}
+}
+
+func runDown(ctx context.Context, c *cli, pos []string) error {
+	n, err := count(pos)
+	if err != nil {
+		return err
+	}
+	if n > 0 && c.to != "" {
+		return usagef("pass N or --to, not both")
+	}
+	url, err := c.target()
+	if err != nil {
+		return err
+	}
+	p, err := c.project(false)
+	if err != nil {
+		return err
+	}
+	res, err := p.Down(ctx, url, migration.DownOptions{N: n, To: c.to, DryRun: c.dryRun, Force: c.force})
+	if res != nil {
+		printDown(c, res, err == nil && !c.dryRun)
+	}
+	return err
+}
+
+// printDown prints the drift found, the plan of a revert and its outcome.
+func printDown(c *cli, res *migration.DownResult, done bool) {
+	w := c.stdout
+	if len(res.Drift) > 0 {
+		fmt.Fprintf(w, "the live schema differs from the directory at version %s; the directory's state would need:\n", res.From)
+		for _, s := range res.Drift {
+			fmt.Fprintf(w, "  %s;\n", indent(s))
+		}
+	}
+	to := res.To
+	if to == "" {
+		to = "none (empty schema)"
+	}
+	if len(res.Reverted) == 0 {
+		return // refused before planning
+	}
+	fmt.Fprintf(w, "reverting %s -> %s (%d revision(s): %s)\n", res.From, to, len(res.Reverted), strings.Join(res.Reverted, ", "))
+	for _, warn := range res.Warnings {
+		fmt.Fprintf(w, "warning: %s\n", warn)
+	}
+	for _, s := range res.SQL {
+		fmt.Fprintf(w, "%s;\n", s)
+	}
+	if done {
+		fmt.Fprintf(w, "reverted to %s\n", to)
+	}
+}
+
+func runStatus(ctx context.Context, c *cli, pos []string) error {
+	if len(pos) > 0 {
+		return usagef("status takes no arguments")
+	}
+	url, err := c.target()
+	if err != nil {
+		return err
+	}
+	p, err := c.project(false)
+	if err != nil {
+		return err
+	}
+	st, err := p.Status(ctx, url)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		return c.printJSON(st)
+	}
+	printStatus(c, st)
+	return nil
+}
+
+// printStatus writes the status for people.
+func printStatus(c *cli, s *migration.Status) {
+	w := c.stdout
+	cur := s.Current
+	if cur == "" {
+		cur = "none (no migration applied)"
+	}
+	fmt.Fprintf(w, "current version: %s\n", cur)
+	switch {
+	case s.Problem != "":
+	case len(s.Pending) == 0:
+		fmt.Fprintln(w, "pending: none, the database is at head")
+	default:
+		fmt.Fprintf(w, "pending: %d file(s)\n", len(s.Pending))
+		for _, f := range s.Pending {
+			fmt.Fprintf(w, "  %s\n", f)
+		}
+	}
+	if s.Failed != nil {
+		fmt.Fprintf(w, "last error: %s: %s\n  statement: %s\n", s.Failed.File(), s.Failed.Error, indent(strings.TrimSpace(s.Failed.ErrorStmt)))
+	}
+	if s.Problem != "" {
+		fmt.Fprintf(w, "problem: %s\n", s.Problem)
+	}
+	if len(s.Applied) == 0 {
+		return
+	}
+	fmt.Fprintln(w, "history:")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
+	fmt.Fprintln(tw, "  VERSION\tDESCRIPTION\tAPPLIED AT\tDURATION\tSTATE")
+	for _, r := range s.Applied {
+		fmt.Fprintf(tw, "  %s\t%s\t%s\t%s\t%s\n", r.Version, r.Description,
+			r.ExecutedAt.Local().Format(time.DateTime), r.ExecutionTime.Round(time.Microsecond*100), r.State)
+	}
+	tw.Flush()
+}
+
+func runLint(ctx context.Context, c *cli, pos []string) error {
+	if len(pos) > 0 {
+		return usagef("lint takes no arguments")
+	}
+	if c.latest < 0 {
+		return usagef("--latest must not be negative")
+	}
+	if c.format != "text" && c.format != "github" {
+		return usagef("--format must be text or github, got %q", c.format)
+	}
+	p, err := c.project(false)
+	if err != nil {
+		return err
+	}
+	res, err := p.Lint(ctx, migration.LintOptions{Latest: c.latest})
+	if err != nil {
+		return err
+	}
+	switch {
+	case c.json:
+		if err := c.printJSON(res); err != nil {
+			return err
+		}
+	case c.format == "github":
+		printAnnotations(c, res.Findings)
+	default:
+		for _, f := range res.Findings {
+			fmt.Fprintln(c.stdout, filepath.Join(c.dir, f.String()))
+		}
+	}
+	if res.Unacknowledged > 0 {
+		return fmt.Errorf("%d finding(s) not acknowledged: fix the file or add \"-- atlas:nolint <analyzer>\" above the statement", res.Unacknowledged)
+	}
+	if !c.json {
+		fmt.Fprintf(c.stdout, "lint: no unacknowledged findings\n")
+	}
+	return nil
+}
+
+// printAnnotations prints findings as GitHub Actions workflow commands:
+// errors for unacknowledged findings, notices for acknowledged ones.
+func printAnnotations(c *cli, findings []migration.Finding) {
+	esc := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	escProp := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+	for _, f := range findings {
+		level, text := "error", f.Text
+		if f.Acknowledged {
+			level, text = "notice", text+" (acknowledged)"
+		}
+		if f.Code != "" {
+			text += " [" + f.Code + "]"
+		}
+		fmt.Fprintf(c.stdout, "::%s file=%s,line=%d::%s\n", level, escProp.Replace(filepath.ToSlash(filepath.Join(c.dir, f.File))), f.Line, esc.Replace(text))
+	}
+}
+
+func runValidate(ctx context.Context, c *cli, pos []string) error {
+	if len(pos) > 0 {
+		return usagef("validate takes no arguments")
+	}
+	p, err := c.project(false)
+	if err != nil {
+		return err
+	}
+	res, err := p.Validate(ctx)
+	if c.json {
+		out := struct {
+			OK    bool     `json:"ok"`
+			Files []string `json:"files"`
+			Error string   `json:"error,omitempty"`
+		}{OK: err == nil, Files: []string{}}
+		if err != nil {
+			out.Error = err.Error()
+		} else {
+			out.Files = res.Files
+		}
+		if jerr := c.printJSON(out); jerr != nil {
+			return errors.Join(err, jerr)
+		}
+		return err
+	}
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "ok: atlas.sum matches and all %d file(s) replay cleanly\n", len(res.Files))
+	return nil
+}
+
+func runHash(_ context.Context, c *cli, pos []string) error {
+	if len(pos) > 0 {
+		return usagef("hash takes no arguments")
+	}
+	dir, err := c.openDir(false)
+	if err != nil {
+		return err
+	}
+	if err := migration.Rehash(dir); err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, "atlas.sum"))
+	return nil
+}
+
+func runNew(_ context.Context, c *cli, pos []string) error {
+	if len(pos) != 1 {
+		return usagef("new needs exactly one NAME for the migration")
+	}
+	if err := migration.CheckName(pos[0]); err != nil {
+		return &usageError{msg: err.Error()}
+	}
+	dir, err := c.openDir(true)
+	if err != nil {
+		return err
+	}
+	name, err := migration.NewFile(dir, pos[0])
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, name))
+	return nil
+}
+
+// indent indents the continuation lines of a statement under its first.
+func indent(stmt string) string { return strings.ReplaceAll(stmt, "\n", "\n  ") }
