@@ -101,15 +101,8 @@ func walkThrough(ctx context.Context, pool *pgxpool.Pool, b *blog.Service, e *es
 	heading(w, headCascade)
 	fmt.Fprintf(w, "delete usuario %d\n\n", u.ID)
 	t = table(w, "table", "before", "after", "change")
-	for _, r := range []struct {
-		name          string
-		before, after int64
-	}{
-		{"usuarios", before.usuarios, after.usuarios},
-		{"postagens", before.postagens, after.postagens},
-		{"comentario", before.comentario, after.comentario},
-	} {
-		t.row(r.name, r.before, r.after, r.after-r.before)
+	for _, name := range []string{"usuarios", "postagens", "comentario"} {
+		t.row(name, before[name], after[name], after[name]-before[name])
 	}
 	t.flush()
 	_, err = b.UsuarioGet(ctx, u.ID)

@@ -14,10 +14,6 @@ import (
 	"github.com/versiona/versiona/internal/pgtx"
 )
 
-// tables are versiona's tables, parents before children: the order the seed
-// loads them in.
-var tables = []string{"usuarios", "postagens", "comentario", "cursos", "instrutores", "turmas", "alunos", "matriculas"}
-
 // batchSize is the number of rows per COPY statement: large enough that
 // round trips do not matter, small enough to keep memory flat at any scale.
 const batchSize = 50_000
@@ -50,7 +46,7 @@ func affectedTables(ctx context.Context, q querier) ([]string, error) {
 			FROM pg_constraint c JOIN affected a ON c.confrelid = a.oid
 			WHERE c.contype = 'f'
 		)
-		SELECT oid::regclass::text FROM affected GROUP BY oid ORDER BY min(n) NULLS LAST, 1`, tables)
+		SELECT oid::regclass::text FROM affected GROUP BY oid ORDER BY min(n) NULLS LAST, 1`, tableNames())
 	if err != nil {
 		return nil, fmt.Errorf("listing tables: %w", err)
 	}
@@ -117,24 +113,10 @@ func seed(ctx context.Context, b pgtx.Beginner, d *dataset, reset bool, p *progr
 
 		q := db.New(tx)
 		p.start(d.rows())
-		steps := []struct {
-			table string
-			rows  int
-			copy  func() error
-		}{
-			{"usuarios", len(d.usuarios), copyAll(ctx, p, "usuarios", chunks(d.usuarios), q.UsuarioCreateMany)},
-			{"postagens", len(d.postagens), copyAll(ctx, p, "postagens", chunks(d.postagens), q.PostagemCreateMany)},
-			{"comentario", d.vol.comentarios, copyAll(ctx, p, "comentario", prefetch(d.comentarios(batchSize)), q.ComentarioCreateMany)},
-			{"cursos", len(d.cursos), copyAll(ctx, p, "cursos", chunks(d.cursos), q.CursoCreateMany)},
-			{"instrutores", len(d.instrutores), copyAll(ctx, p, "instrutores", chunks(d.instrutores), q.InstrutorCreateMany)},
-			{"turmas", len(d.turmas), copyAll(ctx, p, "turmas", chunks(d.turmas), q.TurmaCreateMany)},
-			{"alunos", len(d.alunos), copyAll(ctx, p, "alunos", chunks(d.alunos), q.AlunoCreateMany)},
-			{"matriculas", len(d.matriculas), copyAll(ctx, p, "matriculas", chunks(d.matriculas), q.MatriculaCreateMany)},
-		}
-		for _, s := range steps {
-			p.table(s.table, s.rows)
-			err := bulkload.Load(ctx, tx, s.table, bulkload.Options{}, func() error {
-				if err := s.copy(); err != nil {
+		for _, t := range demoTables {
+			p.table(t.name, t.rows(d))
+			err := bulkload.Load(ctx, tx, t.name, bulkload.Options{}, func() error {
+				if err := t.load(ctx, q, d, p); err != nil {
 					return err
 				}
 				p.checking()
@@ -151,19 +133,16 @@ func seed(ctx context.Context, b pgtx.Beginner, d *dataset, reset bool, p *progr
 
 func chunks[T any](rows []T) iter.Seq[[]T] { return slices.Chunk(rows, batchSize) }
 
-// copyAll returns a function that copies the batches into table with
-// copyFrom, reporting progress.
+// copyAll copies the batches into table with copyFrom, reporting progress.
 func copyAll[T any](ctx context.Context, p *progress, table string, batches iter.Seq[[]T],
-	copyFrom func(context.Context, []T) (int64, error)) func() error {
-	return func() error {
-		for batch := range batches {
-			if _, err := copyFrom(ctx, batch); err != nil {
-				return fmt.Errorf("copying into %s: %w", table, err)
-			}
-			p.add(len(batch))
+	copyFrom func(context.Context, []T) (int64, error)) error {
+	for batch := range batches {
+		if _, err := copyFrom(ctx, batch); err != nil {
+			return fmt.Errorf("copying into %s: %w", table, err)
 		}
-		return nil
+		p.add(len(batch))
 	}
+	return nil
 }
 
 // prefetch runs seq in its own goroutine, one value ahead, so that the next
@@ -196,24 +175,28 @@ func prefetch[T any](seq iter.Seq[T]) iter.Seq[T] {
 	}
 }
 
-// counts are the row counts of versiona's tables.
-type counts struct {
-	usuarios, postagens, comentario, cursos, instrutores, turmas, alunos, matriculas int64
-}
+// counts are the row counts of versiona's tables, by name.
+type counts map[string]int64
 
-func (c counts) byTable() []int64 {
-	return []int64{c.usuarios, c.postagens, c.comentario, c.cursos, c.instrutores, c.turmas, c.alunos, c.matriculas}
-}
-
+// countRows counts the rows of every table of demoTables, in one snapshot.
 func countRows(ctx context.Context, q querier) (counts, error) {
-	var c counts
-	err := q.QueryRow(ctx, `SELECT
-		(SELECT count(*) FROM usuarios), (SELECT count(*) FROM postagens), (SELECT count(*) FROM comentario),
-		(SELECT count(*) FROM cursos), (SELECT count(*) FROM instrutores), (SELECT count(*) FROM turmas),
-		(SELECT count(*) FROM alunos), (SELECT count(*) FROM matriculas)`).Scan(
-		&c.usuarios, &c.postagens, &c.comentario, &c.cursos, &c.instrutores, &c.turmas, &c.alunos, &c.matriculas)
-	if err != nil {
-		return counts{}, fmt.Errorf("counting rows: %w", err)
+	names := tableNames()
+	selects := make([]string, len(names))
+	for i, name := range names {
+		// The names are demoTables', not input.
+		selects[i] = "(SELECT count(*) FROM " + pgx.Identifier{name}.Sanitize() + ")"
+	}
+	n := make([]int64, len(names))
+	dest := make([]any, len(names))
+	for i := range n {
+		dest[i] = &n[i]
+	}
+	if err := q.QueryRow(ctx, "SELECT "+strings.Join(selects, ", ")).Scan(dest...); err != nil {
+		return nil, fmt.Errorf("counting rows: %w", err)
+	}
+	c := counts{}
+	for i, name := range names {
+		c[name] = n[i]
 	}
 	return c, nil
 }

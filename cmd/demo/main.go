@@ -17,24 +17,28 @@ import (
 	"os"
 	"os/signal"
 	"syscall"
+	"time"
 )
 
 func main() {
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	ctx, unwatch := watchParent(ctx, time.Second)
 	err := run(ctx, os.Args[1:], os.Stdout, os.Stderr)
+	unwatch()
 	stop()
 	os.Exit(exitCode(err, os.Stderr))
 }
 
 // exitCode reports err on stderr and maps it to the process exit code:
-// 0 success (or help), 2 usage error (already reported with the usage),
-// 1 any other failure.
+// 0 success (or help), 2 usage error (one line, pointing to -h), 1 any
+// other failure.
 func exitCode(err error, stderr io.Writer) int {
 	var uerr *usageError
 	switch {
 	case err == nil, errors.Is(err, flag.ErrHelp):
 		return 0
 	case errors.As(err, &uerr):
+		fmt.Fprintf(stderr, "demo: %v (see go run ./cmd/demo -h)\n", err)
 		return 2
 	default:
 		fmt.Fprintf(stderr, "demo: %v\n", err)

@@ -6,10 +6,12 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"maps"
 	"net"
 	"os"
 	"reflect"
 	"regexp"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -81,11 +83,20 @@ func TestRun_Default(t *testing.T) {
 		}
 	}
 
-	// The seeded counts, printed and stored.
+	// The seeded counts, printed and stored: each table its volume at scale
+	// 1, matriculas as many as generated, 13130 rows in all (seed 1).
 	d := generate(1, 1)
-	seeded := []int{200, 1_000, 10_000, 24, 12, 60, 600, len(d.matriculas)}
-	for i, n := range seeded {
-		wantLine(t, out, fmt.Sprintf(`%s\s+%d`, tables[i], n))
+	total := 0
+	for _, tb := range demoTables {
+		n := tb.perScale
+		if n == 0 {
+			n = len(d.matriculas)
+		}
+		total += n
+		wantLine(t, out, fmt.Sprintf(`%s\s+%d`, tb.name, n))
+	}
+	if total != 13130 {
+		t.Errorf("the tables hold %d rows in all, want 13130", total)
 	}
 	// After the walk-through: the usuario and everything of theirs is gone,
 	// one turma and two matriculas were added.
@@ -93,9 +104,10 @@ func TestRun_Default(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := counts{200, 1_000, 10_000, 24, 12, 61, 600, int64(len(d.matriculas)) + 2}
-	if c != want {
-		t.Errorf("rows after the run = %+v, want %+v", c, want)
+	want := counts{"usuarios": 200, "postagens": 1_000, "comentario": 10_000, "cursos": 24, "instrutores": 12,
+		"turmas": 61, "alunos": 600, "matriculas": int64(len(d.matriculas)) + 2}
+	if !maps.Equal(c, want) {
+		t.Errorf("rows after the run = %v, want %v", c, want)
 	}
 
 	// The cascade: one usuario, their postagem, and three comentarios.
@@ -195,25 +207,32 @@ func TestRun_SameSeedSameOutput(t *testing.T) {
 
 func TestRun_Usage(t *testing.T) {
 	t.Parallel()
-	for _, args := range [][]string{
-		{"-no-such-flag"},
-		{"-scale", "0"},
-		{"-scale", "many"},
-		{"-seed", "-1"},
-		{"extra"},
+	for _, tc := range []struct {
+		args []string
+		want string
+	}{
+		{[]string{"-no-such-flag"}, "flag provided but not defined: -no-such-flag"},
+		{[]string{"-scale", "0"}, "invalid value 0 for flag -scale: must be between 1 and 1000"},
+		{[]string{"-scale", "1001"}, "invalid value 1001 for flag -scale: must be between 1 and 1000"},
+		{[]string{"-scale", "10000"}, "invalid value 10000 for flag -scale"},
+		{[]string{"-scale", "many"}, `invalid value "many" for flag -scale`},
+		{[]string{"-seed", "-1"}, `invalid value "-1" for flag -seed`},
+		{[]string{"extra"}, `unexpected argument "extra"`},
 	} {
-		t.Run(strings.Join(args, " "), func(t *testing.T) {
+		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Parallel()
-			out, stderr, err := runDemo(context.Background(), t, args...)
+			out, stderr, err := runDemo(context.Background(), t, tc.args...)
 			var uerr *usageError
 			if !errors.As(err, &uerr) {
 				t.Fatalf("error = %v, want a usage error", err)
 			}
-			if code := exitCode(err, &bytes.Buffer{}); code != 2 {
+			var printed bytes.Buffer
+			if code := exitCode(err, &printed); code != 2 {
 				t.Errorf("exit code = %d, want 2", code)
 			}
-			if !strings.Contains(stderr, "Usage: go run ./cmd/demo") || !strings.Contains(stderr, "-database-url") {
-				t.Errorf("stderr lacks the usage:\n%s", stderr)
+			all := stderr + printed.String()
+			if strings.Count(all, "\n") != 1 || !strings.Contains(all, tc.want) || !strings.HasSuffix(all, "(see go run ./cmd/demo -h)\n") {
+				t.Errorf("stderr = %q, want one line with %q and a pointer to -h", all, tc.want)
 			}
 			if out != "" {
 				t.Errorf("stdout = %q, want nothing", out)
@@ -222,16 +241,68 @@ func TestRun_Usage(t *testing.T) {
 	}
 	t.Run("-h", func(t *testing.T) {
 		t.Parallel()
-		_, stderr, err := runDemo(context.Background(), t, "-h")
-		if !errors.Is(err, flag.ErrHelp) || exitCode(err, &bytes.Buffer{}) != 0 {
+		out, stderr, err := runDemo(context.Background(), t, "-h")
+		var printed bytes.Buffer
+		if !errors.Is(err, flag.ErrHelp) || exitCode(err, &printed) != 0 {
 			t.Errorf("error = %v, want flag.ErrHelp and exit code 0", err)
 		}
+		if stderr != "" || printed.Len() > 0 {
+			t.Errorf("stderr = %q, want nothing: help goes to stdout", stderr+printed.String())
+		}
+		if !strings.HasPrefix(out, "Usage: go run ./cmd/demo") || !strings.Contains(out, "-scale is at most 1000") {
+			t.Errorf("help on stdout lacks the usage and the -scale bound:\n%s", out)
+		}
 		for _, f := range []string{"-database-url", "-scale", "-seed", "-keep", "-reset"} {
-			if !strings.Contains(stderr, f) {
+			if !strings.Contains(out, f) {
 				t.Errorf("help lacks %s", f)
 			}
 		}
 	})
+}
+
+func TestCheckScale(t *testing.T) {
+	t.Parallel()
+	known := func(b uint64) func() (uint64, bool) { return func() (uint64, bool) { return b, true } }
+	unknown := func() (uint64, bool) { return 0, false }
+	for _, tc := range []struct {
+		scale int
+		avail func() (uint64, bool)
+		want  string // "" for accepted
+	}{
+		{1, known(1 << 30), ""},
+		{1000, unknown, ""},
+		{1000, known(4 << 30), ""},
+		{0, unknown, "must be between 1 and 1000"},
+		{1001, known(1 << 40), "must be between 1 and 1000"},
+		{500, known(512 << 20), "-scale 500 needs about 1000 MiB of memory and 512 MiB are available: use a scale of at most 256"},
+	} {
+		err := checkScale(tc.scale, tc.avail)
+		if tc.want == "" && err != nil || tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)) {
+			t.Errorf("checkScale(%d) = %v, want %q", tc.scale, err, tc.want)
+		}
+	}
+	if avail, ok := memAvailable(); runtime.GOOS == "linux" && (!ok || avail == 0) {
+		t.Errorf("memAvailable on Linux = %d, %v; want the figure of /proc/meminfo", avail, ok)
+	}
+}
+
+// TestMemPerScale keeps memPerScale honest: the generated rows, which the
+// demo holds for the whole run, take at most half of it per unit of scale
+// (the garbage collector lets the heap grow to twice the live data).
+func TestMemPerScale(t *testing.T) {
+	const scale = 20
+	var before, after runtime.MemStats
+	runtime.GC()
+	runtime.ReadMemStats(&before)
+	d := generate(scale, 1)
+	runtime.GC()
+	runtime.ReadMemStats(&after)
+	live := int64(after.HeapAlloc) - int64(before.HeapAlloc)
+	runtime.KeepAlive(d)
+	if perUnit := live / scale; perUnit > memPerScale/2 {
+		t.Errorf("the dataset holds %d KiB per unit of scale, more than half of memPerScale (%d KiB): measure again and raise it",
+			perUnit>>10, memPerScale>>11)
+	}
 }
 
 func TestRun_Unreachable(t *testing.T) {
@@ -308,7 +379,8 @@ func TestRun_NotEmpty(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c != (counts{usuarios: 1}) {
+	if !maps.Equal(c, counts{"usuarios": 1, "postagens": 0, "comentario": 0, "cursos": 0, "instrutores": 0,
+		"turmas": 0, "alunos": 0, "matriculas": 0}) {
 		t.Errorf("rows after the refusal = %+v, want only the one usuario", c)
 	}
 	got, err := blog.New(pool).UsuarioGet(ctx, u.ID)
@@ -326,8 +398,8 @@ func TestRun_NotEmpty(t *testing.T) {
 	if _, err := blog.New(pool).UsuarioGet(ctx, 1); err != nil {
 		t.Fatal(err)
 	}
-	if c, err := countRows(ctx, pool); err != nil || c.usuarios != 200 {
-		t.Errorf("usuarios after -reset = %d (%v), want 200", c.usuarios, err)
+	if c, err := countRows(ctx, pool); err != nil || c["usuarios"] != 200 {
+		t.Errorf("usuarios after -reset = %d (%v), want 200", c["usuarios"], err)
 	}
 }
 
@@ -406,7 +478,7 @@ func TestRun_InterruptedSeedWritesNothing(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c != (counts{}) {
+	if len(c) != len(demoTables) || slices.ContainsFunc(slices.Collect(maps.Values(c)), func(n int64) bool { return n != 0 }) {
 		t.Errorf("rows after the interrupted seed = %+v, want none", c)
 	}
 }
@@ -557,5 +629,96 @@ func TestWrapAndClip(t *testing.T) {
 	}
 	if got := clip("curto", 6); got != "curto" {
 		t.Errorf("clip of a short text = %q, want it unchanged", got)
+	}
+}
+
+// TestRun_SecretsHidden feeds connection strings with a password in every
+// position to the demo's error paths: the password never shows.
+func TestRun_SecretsHidden(t *testing.T) {
+	const secret = "S3cretPW"
+	t.Setenv("PGPASSWORD", "Env"+secret)
+	for _, tc := range []struct{ url, want string }{
+		{"postgres://postgres:" + secret + "@127.0.0.1:1/db?sslmode=disable", "connecting to the database at 127.0.0.1:1"},
+		{"postgres://postgres@127.0.0.1:1/db?sslmode=disable&password=" + secret, "connecting to the database at 127.0.0.1:1"},
+		{"postgres://postgres@127.0.0.1:1/db?sslmode=bogus&PASSWORD=" + secret, "parsing the database connection string"},
+		{"host=127.0.0.1 port=1 user=postgres password=" + secret + " sslmode=disable", "connecting to the database at 127.0.0.1:1"},
+		{"host=127.0.0.1 port=1 password = '" + secret + " x' sslmode=bogus", "parsing the database connection string"},
+		{"mysql://root:" + secret + "@127.0.0.1/db", "only PostgreSQL connection strings are supported (postgres://…)"},
+		{"sqlite:" + secret + ".db", "only PostgreSQL connection strings are supported (postgres://…)"},
+	} {
+		for _, viaEnv := range []bool{false, true} {
+			args := []string{"-database-url", tc.url}
+			if viaEnv {
+				t.Setenv("DATABASE_URL", tc.url)
+				args = nil
+			}
+			out, stderr, err := runDemo(context.Background(), t, args...)
+			var printed bytes.Buffer
+			code := exitCode(err, &printed)
+			all := out + stderr + printed.String()
+			if code != 1 || !strings.Contains(all, tc.want) {
+				t.Errorf("%q (env %v): exit %d, output %q; want 1 and %q", tc.url, viaEnv, code, all, tc.want)
+			}
+			if strings.Contains(all, secret) {
+				t.Errorf("%q (env %v): the output shows the password: %q", tc.url, viaEnv, all)
+			}
+		}
+	}
+}
+
+// TestDemoTables checks the registry against the migrated catalog: every
+// table of the public schema is seeded, each once, parents before children,
+// with streams of their own.
+func TestDemoTables(t *testing.T) {
+	t.Parallel()
+	_, pool := migratedPool(t)
+	rows, err := pool.Query(context.Background(), `
+		SELECT c.relname, coalesce(array_agg(DISTINCT p.relname) FILTER (WHERE p.relname IS NOT NULL AND p.oid <> c.oid), '{}')
+		FROM pg_class c
+		LEFT JOIN pg_constraint f ON f.conrelid = c.oid AND f.contype = 'f'
+		LEFT JOIN pg_class p ON p.oid = f.confrelid
+		WHERE c.relnamespace = 'public'::regnamespace AND c.relkind = 'r'
+		GROUP BY c.relname`)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parents := map[string][]string{}
+	for rows.Next() {
+		var name string
+		var ps []string
+		if err := rows.Scan(&name, &ps); err != nil {
+			t.Fatal(err)
+		}
+		parents[name] = ps
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	pos := map[string]int{}
+	streams := map[uint64]string{}
+	for i, tb := range demoTables {
+		if _, dup := pos[tb.name]; dup {
+			t.Errorf("%s is listed twice", tb.name)
+		}
+		pos[tb.name] = i
+		if other, dup := streams[tb.stream]; dup || tb.stream == comentarioTextStream {
+			t.Errorf("%s shares random stream %d with %s", tb.name, tb.stream, other)
+		}
+		streams[tb.stream] = tb.name
+	}
+	for name, ps := range parents {
+		i, ok := pos[name]
+		if !ok {
+			t.Errorf("table %s of the schema is not in demoTables", name)
+			continue
+		}
+		for _, p := range ps {
+			if j, ok := pos[p]; !ok || j > i {
+				t.Errorf("%s is loaded before its parent %s", name, p)
+			}
+		}
+	}
+	if len(parents) != len(demoTables) {
+		t.Errorf("the schema has %d tables, demoTables %d", len(parents), len(demoTables))
 	}
 }

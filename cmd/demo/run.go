@@ -6,25 +6,20 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
-	"time"
+	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/versiona/versiona"
+	"github.com/versiona/versiona/internal/dburl"
 	"github.com/versiona/versiona/internal/migration"
-	"github.com/versiona/versiona/internal/pgserver"
 )
 
-// usageError is a mistake in the command line, already reported with the
-// usage on stderr; it exits with code 2.
+// usageError is a mistake in the command line; exitCode reports it in one
+// line with a pointer to -h, and exits with code 2.
 type usageError struct{ msg string }
 
 func (e *usageError) Error() string { return e.msg }
-
-// connectTimeout bounds connecting to the database, so that an unreachable
-// -database-url fails fast instead of hanging.
-const connectTimeout = 5 * time.Second
 
 // config is the parsed command line.
 type config struct {
@@ -45,50 +40,47 @@ PostgreSQL server started for the run and removed afterwards. A database whose
 tables already hold rows is refused, untouched, unless -reset is given.
 
 The tables go to stdout and are identical for the same -seed and -scale;
-progress and timings go to stderr.
+progress and timings go to stderr. -scale is at most %d: the demo needs
+about %d MiB of memory per unit of scale, the database about 3 MiB.
 
 Exit codes: 0 success, 1 failure, 2 usage error.
 
 Flags:
 `
 
-func parseFlags(args []string, stderr io.Writer) (config, error) {
+// parseFlags parses the command line. -h prints the usage on stdout and
+// returns flag.ErrHelp; a mistake returns a *usageError, printing nothing.
+func parseFlags(args []string, stdout io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.Usage = func() {
-		fmt.Fprint(stderr, usageText)
-		fs.PrintDefaults()
-	}
+	fs.SetOutput(io.Discard) // errors are reported once, by exitCode
+	fs.Usage = func() {}
 	fs.StringVar(&c.databaseURL, "database-url", "", "PostgreSQL `URL` to seed (default $DATABASE_URL, else a throwaway server)")
-	fs.IntVar(&c.scale, "scale", 1, "multiply every volume by `N` (100: a million comentarios)")
+	fs.IntVar(&c.scale, "scale", 1, fmt.Sprintf("multiply every volume by `N`, 1 to %d (100: a million comentarios)", maxScale))
 	fs.Uint64Var(&c.seed, "seed", 1, "seed of the random data: the same `N` gives the same data and output")
 	fs.BoolVar(&c.keep, "keep", false, "keep the throwaway server running, print a psql command, and wait for Ctrl-C")
 	fs.BoolVar(&c.reset, "reset", false, "delete the rows of versiona's tables, and of tables referencing them, when they are not empty")
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return c, err
-		}
+	err := fs.Parse(args)
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		fmt.Fprintf(stdout, usageText, maxScale, memPerScale>>20)
+		fs.SetOutput(stdout)
+		fs.PrintDefaults()
+		return c, err
+	case err != nil:
 		return c, &usageError{msg: err.Error()}
+	case fs.NArg() > 0:
+		return c, &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
-	bad := func(format string, a ...any) (config, error) {
-		msg := fmt.Sprintf(format, a...)
-		fmt.Fprintln(stderr, msg)
-		fs.Usage()
-		return c, &usageError{msg: msg}
-	}
-	if fs.NArg() > 0 {
-		return bad("unexpected argument %q", fs.Arg(0))
-	}
-	if c.scale < 1 || c.scale > 10_000 {
-		return bad("invalid value %d for flag -scale: must be between 1 and 10000", c.scale)
+	if err := checkScale(c.scale, memAvailable); err != nil {
+		return c, &usageError{msg: err.Error()}
 	}
 	return c, nil
 }
 
 // run is the whole program: main only wires it to the process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err error) {
-	c, err := parseFlags(args, stderr)
+	c, err := parseFlags(args, stdout)
 	if err != nil {
 		return err
 	}
@@ -97,44 +89,35 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	generated := make(chan *dataset, 1)
 	go func() { generated <- generate(c.scale, c.seed) }()
 
-	dsn := c.databaseURL
-	if dsn == "" {
-		dsn = os.Getenv("DATABASE_URL")
-	}
-	var srv *pgserver.Server
-	if dsn == "" {
+	explicit := dburl.Given(c.databaseURL, "DATABASE_URL") != ""
+	if !explicit {
 		fmt.Fprintln(stderr, "starting a throwaway PostgreSQL server…")
-		srv, err = pgserver.Start(ctx, pgserver.Options{})
-		if err != nil {
-			return fmt.Errorf("%w\nset -database-url or DATABASE_URL to use a server of your own", err)
-		}
-		defer func() {
-			if serr := srv.Stop(); serr != nil && err == nil {
-				err = fmt.Errorf("stopping PostgreSQL: %w", serr)
-			}
-		}()
-		dsn = srv.URL("postgres")
-		fmt.Fprintf(stderr, "PostgreSQL %s on 127.0.0.1:%d\n", srv.Version, srv.Port)
 	}
+	dsn, stopServer, err := dburl.Resolve(ctx, c.databaseURL, "DATABASE_URL")
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if serr := stopServer(); serr != nil && err == nil {
+			err = fmt.Errorf("stopping PostgreSQL: %w", serr)
+		}
+	}()
 
-	pool, err := connect(ctx, dsn)
+	pool, err := dburl.Open(ctx, dsn)
 	if err != nil {
 		return err
 	}
 	defer pool.Close()
+	if !explicit {
+		if err := printServer(ctx, pool, stderr); err != nil {
+			return err
+		}
+	}
 
 	// Look before migrating: a database holding data is left as it was.
 	if !c.reset {
-		names, err := affectedTables(ctx, pool)
-		if err != nil {
+		if err := refuseNotEmpty(ctx, pool); err != nil {
 			return err
-		}
-		full, err := tablesWithRows(ctx, pool, names)
-		if err != nil {
-			return err
-		}
-		if len(full) > 0 {
-			return &notEmptyError{tables: full}
 		}
 	}
 	if err := migrate(ctx, dsn, stderr); err != nil {
@@ -145,7 +128,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	p := newProgress(stderr)
 	if err := seed(ctx, pool, d, c.reset, p); err != nil {
 		if ctx.Err() != nil {
-			return fmt.Errorf("seeding interrupted; nothing was written: %w", ctx.Err())
+			return fmt.Errorf("seeding interrupted; nothing was written: %w", context.Cause(ctx))
 		}
 		return fmt.Errorf("seeding: %w", err)
 	}
@@ -156,38 +139,56 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	}
 
 	if c.keep {
-		if srv == nil {
-			fmt.Fprintln(stderr, "-keep: the data stays in the database you gave; nothing to keep running")
-			return nil
-		}
-		fmt.Fprintf(stderr, "\nThe server keeps running until Ctrl-C. Explore the data with:\n\n    psql %q\n\n", dsn)
-		<-ctx.Done()
-		fmt.Fprintln(stderr, "stopping PostgreSQL")
+		keep(ctx, explicit, dsn, stderr)
 	}
 	return nil
 }
 
-// connect opens a pool on dsn and checks that the server answers within
-// connectTimeout.
-func connect(ctx context.Context, dsn string) (*pgxpool.Pool, error) {
-	cfg, err := pgxpool.ParseConfig(dsn)
+// refuseNotEmpty returns a *notEmptyError when versiona's tables, or tables
+// referencing them, hold rows.
+func refuseNotEmpty(ctx context.Context, q querier) error {
+	names, err := affectedTables(ctx, q)
 	if err != nil {
-		return nil, fmt.Errorf("parsing the database URL: %w", err)
+		return err
 	}
-	if cfg.ConnConfig.ConnectTimeout == 0 || cfg.ConnConfig.ConnectTimeout > connectTimeout {
-		cfg.ConnConfig.ConnectTimeout = connectTimeout
-	}
-	pool, err := pgxpool.NewWithConfig(ctx, cfg)
+	full, err := tablesWithRows(ctx, q, names)
 	if err != nil {
-		return nil, fmt.Errorf("connecting to the database: %w", err)
+		return err
 	}
-	pctx, cancel := context.WithTimeout(ctx, connectTimeout)
-	defer cancel()
-	if err := pool.Ping(pctx); err != nil {
-		pool.Close()
-		return nil, fmt.Errorf("connecting to the database at %s:%d: %w", cfg.ConnConfig.Host, cfg.ConnConfig.Port, err)
+	if len(full) > 0 {
+		return &notEmptyError{tables: full}
 	}
-	return pool, nil
+	return nil
+}
+
+// keep waits, for -keep, until ctx ends (Ctrl-C, or the parent process
+// gone) with the throwaway server running; a database the user gave has
+// nothing to keep running.
+func keep(ctx context.Context, explicit bool, dsn string, stderr io.Writer) {
+	if explicit {
+		fmt.Fprintln(stderr, "-keep: the data stays in the database you gave; nothing to keep running")
+		return
+	}
+	fmt.Fprintf(stderr, "\nThe server keeps running until Ctrl-C. Explore the data with:\n\n    psql %q\n\n", dsn)
+	<-ctx.Done()
+	if cause := context.Cause(ctx); errors.Is(cause, errOrphaned) {
+		fmt.Fprintf(stderr, "%v: ", cause)
+	}
+	fmt.Fprintln(stderr, "stopping PostgreSQL")
+}
+
+// printServer names the throwaway server on stderr: its version and address.
+func printServer(ctx context.Context, pool *pgxpool.Pool, stderr io.Writer) error {
+	var version string
+	if err := pool.QueryRow(ctx, "SHOW server_version").Scan(&version); err != nil {
+		return fmt.Errorf("reading the server version: %w", err)
+	}
+	if f := strings.Fields(version); len(f) > 0 {
+		version = f[0]
+	}
+	cfg := pool.Config().ConnConfig
+	fmt.Fprintf(stderr, "PostgreSQL %s on %s:%d\n", version, cfg.Host, cfg.Port)
+	return nil
 }
 
 // migrate brings the database to the newest embedded migration.

@@ -19,32 +19,12 @@ import (
 // seed always prints the same output.
 var hoje = time.Date(2026, time.March, 2, 0, 0, 0, 0, time.UTC)
 
-// volumes are the row counts of one scale; matriculas follow from the turmas
-// and their vagas.
-type volumes struct {
-	usuarios, postagens, comentarios    int
-	cursos, instrutores, turmas, alunos int
-}
-
-func volumesAt(scale int) volumes {
-	return volumes{
-		usuarios:    200 * scale,
-		postagens:   1_000 * scale,
-		comentarios: 10_000 * scale,
-		cursos:      24 * scale,
-		instrutores: 12 * scale,
-		turmas:      60 * scale,
-		alunos:      600 * scale,
-	}
-}
-
 // dataset is everything the seed writes except the comentarios, which are
 // generated batch by batch (see comentarios) because of their number. Row i
 // of a table gets id i+1: tables are loaded in order into empty tables whose
 // identities were restarted.
 type dataset struct {
 	seed uint64
-	vol  volumes
 
 	usuarios    []db.UsuarioCreateManyParams
 	postagens   []db.PostagemCreateManyParams
@@ -54,6 +34,8 @@ type dataset struct {
 	alunos      []db.AlunoCreateManyParams
 	matriculas  []db.MatriculaCreateManyParams
 
+	// comentariosTotal is the number of comentarios.
+	comentariosTotal int
 	// comentariosPorPostagem[i] is the number of comentarios on postagem i+1.
 	comentariosPorPostagem []int32
 	// siglas[i] abbreviates the subject of curso i+1, for turma codes.
@@ -71,35 +53,22 @@ func rng(seed, stream uint64) *rand.Rand {
 	return rand.New(rand.NewPCG(seed, 0x76657273696f6e61^stream))
 }
 
-const (
-	streamUsuarios = iota + 1
-	streamPostagens
-	streamComentarios
-	streamCursos
-	streamInstrutores
-	streamTurmas
-	streamAlunos
-	streamMatriculas
-)
-
-// generate builds the dataset of scale from seed.
+// generate builds the dataset of scale from seed, table by table.
 func generate(scale int, seed uint64) *dataset {
-	d := &dataset{seed: seed, vol: volumesAt(scale)}
-	d.genUsuarios()
-	d.genPostagens()
-	d.genComentarioCounts()
-	d.genCursos()
-	d.genInstrutores()
-	d.genTurmas()
-	d.genAlunos()
-	d.genMatriculas()
+	d := &dataset{seed: seed}
+	for _, t := range demoTables {
+		t.generate(d, rng(seed, t.stream), t.perScale*scale)
+	}
 	return d
 }
 
 // rows is the number of rows the dataset writes.
 func (d *dataset) rows() int {
-	return len(d.usuarios) + len(d.postagens) + d.vol.comentarios + len(d.cursos) +
-		len(d.instrutores) + len(d.turmas) + len(d.alunos) + len(d.matriculas)
+	n := 0
+	for _, t := range demoTables {
+		n += t.rows(d)
+	}
+	return n
 }
 
 func pick[T any](r *rand.Rand, s []T) T { return s[r.IntN(len(s))] }
@@ -148,9 +117,7 @@ var (
 	postagensDesde = day(2024, time.January, 1)
 )
 
-func (d *dataset) genUsuarios() {
-	r := rng(d.seed, streamUsuarios)
-	n := d.vol.usuarios
+func (d *dataset) genUsuarios(r *rand.Rand, n int) {
 	d.usuarios = make([]db.UsuarioCreateManyParams, n)
 	step := usuariosAte.Sub(usuariosDesde) / time.Duration(n)
 	for i := range d.usuarios {
@@ -194,10 +161,8 @@ func (p *userPicker) at(t time.Time) int {
 	return p.r.IntN(max(k, 1))
 }
 
-func (d *dataset) genPostagens() {
-	r := rng(d.seed, streamPostagens)
+func (d *dataset) genPostagens(r *rand.Rand, n int) {
 	authors := newUserPicker(r, d.usuarios)
-	n := d.vol.postagens
 	d.postagens = make([]db.PostagemCreateManyParams, n)
 	step := hoje.Sub(postagensDesde) / time.Duration(n)
 	for i := range d.postagens {
@@ -228,8 +193,8 @@ func (d *dataset) genPostagens() {
 
 // genComentarioCounts spreads the comentarios over the postagens with a long
 // tail: most postagens get a few, some get many.
-func (d *dataset) genComentarioCounts() {
-	r := rng(d.seed, streamComentarios)
+func (d *dataset) genComentarioCounts(r *rand.Rand, n int) {
+	d.comentariosTotal = n
 	cum := make([]float64, len(d.postagens))
 	total := 0.0
 	for i := range cum {
@@ -238,11 +203,15 @@ func (d *dataset) genComentarioCounts() {
 		cum[i] = total
 	}
 	d.comentariosPorPostagem = make([]int32, len(d.postagens))
-	for range d.vol.comentarios {
+	for range n {
 		i, _ := slices.BinarySearch(cum, r.Float64()*total)
 		d.comentariosPorPostagem[min(i, len(cum)-1)]++
 	}
 }
+
+// comentarioTextStream is the random stream of the comentarios' rows, apart
+// from the stream of their counts per postagem (the table's own).
+const comentarioTextStream = 3 + 100
 
 // textosComentario are all the comentario texts the seed uses: every
 // opening, remark and closing combined.
@@ -263,7 +232,7 @@ var textosComentario = func() []string {
 // slice.
 func (d *dataset) comentarios(size int) iter.Seq[[]db.ComentarioCreateManyParams] {
 	return func(yield func([]db.ComentarioCreateManyParams) bool) {
-		r := rng(d.seed, streamComentarios+100)
+		r := rng(d.seed, comentarioTextStream)
 		writers := newUserPicker(r, d.usuarios)
 		batch := make([]db.ComentarioCreateManyParams, 0, size)
 		var times []time.Time
@@ -304,11 +273,10 @@ func (d *dataset) comentarios(size int) iter.Seq[[]db.ComentarioCreateManyParams
 
 var cargasHorarias = []int32{16, 20, 24, 32, 40, 60, 80}
 
-func (d *dataset) genCursos() {
-	r := rng(d.seed, streamCursos)
+func (d *dataset) genCursos(r *rand.Rand, n int) {
 	combos := len(assuntosCurso) * len(formasCurso)
-	d.cursos = make([]db.CursoCreateManyParams, d.vol.cursos)
-	d.siglas = make([]string, d.vol.cursos)
+	d.cursos = make([]db.CursoCreateManyParams, n)
+	d.siglas = make([]string, n)
 	var order []int
 	for i := range d.cursos {
 		if i%combos == 0 {
@@ -329,9 +297,8 @@ func (d *dataset) genCursos() {
 	}
 }
 
-func (d *dataset) genInstrutores() {
-	r := rng(d.seed, streamInstrutores)
-	d.instrutores = make([]db.InstrutorCreateManyParams, d.vol.instrutores)
+func (d *dataset) genInstrutores(r *rand.Rand, n int) {
+	d.instrutores = make([]db.InstrutorCreateManyParams, n)
 	for i := range d.instrutores {
 		first, last, full := nome(r)
 		var bio *string
@@ -349,9 +316,8 @@ func (d *dataset) genInstrutores() {
 
 var vagasPossiveis = []int32{15, 20, 25, 30, 40}
 
-func (d *dataset) genTurmas() {
-	r := rng(d.seed, streamTurmas)
-	d.turmas = make([]db.TurmaCreateManyParams, d.vol.turmas)
+func (d *dataset) genTurmas(r *rand.Rand, n int) {
+	d.turmas = make([]db.TurmaCreateManyParams, n)
 	from, to := day(2025, time.August, 4), day(2026, time.August, 31)
 	step := to.Sub(from) / time.Duration(len(d.turmas))
 	for i := range d.turmas {
@@ -380,9 +346,8 @@ func (d *dataset) genTurmas() {
 	}
 }
 
-func (d *dataset) genAlunos() {
-	r := rng(d.seed, streamAlunos)
-	d.alunos = make([]db.AlunoCreateManyParams, d.vol.alunos)
+func (d *dataset) genAlunos(r *rand.Rand, n int) {
+	d.alunos = make([]db.AlunoCreateManyParams, n)
 	for i := range d.alunos {
 		first, last, full := nome(r)
 		var tel *string
@@ -409,8 +374,7 @@ func (d *dataset) genAlunos() {
 // distinct alunos. Turmas that have ended hold concluida (with a nota) and
 // cancelada matriculas; the others mostly ativa ones. No turma holds more
 // matriculas than vagas, so none is over-full.
-func (d *dataset) genMatriculas() {
-	r := rng(d.seed, streamMatriculas)
+func (d *dataset) genMatriculas(r *rand.Rand, _ int) {
 	porAluno := make([]int32, len(d.alunos))
 	var chosen []int
 	for t, turma := range d.turmas {

@@ -46,8 +46,8 @@ func show(ctx context.Context, pool *pgxpool.Pool, d *dataset, w io.Writer) erro
 	}
 	heading(w, headSeeded)
 	t := table(w, "table", "rows")
-	for i, n := range c.byTable() {
-		t.row(tables[i], n)
+	for _, name := range tableNames() {
+		t.row(name, c[name])
 	}
 	t.flush()
 
