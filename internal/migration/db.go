@@ -7,7 +7,6 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
-	"net/url"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
@@ -16,25 +15,30 @@ import (
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
 
-	"github.com/versiona/versiona/internal/pgserver"
+	"github.com/versiona/versiona/internal/dburl"
 )
 
-// openDB opens a pool on url and checks the server answers.
-func openDB(ctx context.Context, rawURL string) (*sql.DB, error) {
-	if rawURL == "" {
+// openDB opens a pool on the database at s (a URL or keyword/value string),
+// checked and given a bounded connect timeout by package dburl, and checks
+// that the server answers. Errors never show the password.
+func openDB(ctx context.Context, s string) (*sql.DB, error) {
+	if s == "" {
 		return nil, errors.New("no database URL: set DATABASE_URL or pass --url")
 	}
-	cfg, err := pgx.ParseConfig(rawURL)
+	cfg, err := dburl.Config(s)
 	if err != nil {
-		return nil, fmt.Errorf("parsing database URL: %w", err)
+		return nil, err
 	}
+	conn := cfg.ConnConfig
 	// A migration run sends each query a handful of times at most: one
 	// round trip per query beats preparing and caching statements.
-	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
-	db := stdlib.OpenDB(*cfg)
-	if err := db.PingContext(ctx); err != nil {
+	conn.DefaultQueryExecMode = pgx.QueryExecModeExec
+	db := stdlib.OpenDB(*conn)
+	pctx, cancel := context.WithTimeout(ctx, conn.ConnectTimeout)
+	defer cancel()
+	if err := db.PingContext(pctx); err != nil {
 		db.Close()
-		return nil, fmt.Errorf("connecting to %s: %w", redact(rawURL), err)
+		return nil, fmt.Errorf("connecting to the database at %s:%d: %w", conn.Host, conn.Port, dburl.Redacted(err, conn.Password))
 	}
 	return db, nil
 }
@@ -86,15 +90,6 @@ func (s *session) lock(ctx context.Context, timeout time.Duration) (schema.Unloc
 // Close releases the connection and closes the pool.
 func (s *session) Close() error { return errors.Join(s.conn.Close(), s.db.Close()) }
 
-// redact hides the password of a database URL in messages.
-func redact(rawURL string) string {
-	u, err := url.Parse(rawURL)
-	if err != nil {
-		return "the database"
-	}
-	return u.Redacted()
-}
-
 // scratchServer hands out empty databases for replaying migrations and
 // loading the desired schema. They are created on the server of DevURL or on
 // a throwaway server started for the purpose.
@@ -105,14 +100,11 @@ type scratchServer struct {
 }
 
 func (p *Project) scratchServer(ctx context.Context) (*scratchServer, error) {
-	s := &scratchServer{base: p.DevURL, stop: func() error { return nil }}
-	if s.base == "" {
-		srv, err := pgserver.Start(ctx, pgserver.Options{})
-		if err != nil {
-			return nil, fmt.Errorf("starting scratch server: %w", err)
-		}
-		s.base, s.stop = srv.URL("postgres"), srv.Stop
+	base, stop, err := dburl.Resolve(ctx, p.DevURL, "")
+	if err != nil {
+		return nil, fmt.Errorf("scratch server: %w", err)
 	}
+	s := &scratchServer{base: base, stop: stop}
 	admin, err := openDB(ctx, s.base)
 	if err != nil {
 		s.stop()
@@ -147,13 +139,12 @@ func (s *scratchServer) create(ctx context.Context) (*scratchDB, error) {
 		return nil, fmt.Errorf("creating scratch database: %w", err)
 	}
 	d := &scratchDB{srv: s, name: name}
-	u, err := url.Parse(s.base)
+	dbURL, err := dburl.WithDatabase(s.base, name)
 	if err != nil {
 		d.drop()
-		return nil, fmt.Errorf("parsing scratch URL: %w", err)
+		return nil, err
 	}
-	u.Path = "/" + name
-	if d.db, err = openDB(ctx, u.String()); err != nil {
+	if d.db, err = openDB(ctx, dbURL); err != nil {
 		d.drop()
 		return nil, err
 	}
