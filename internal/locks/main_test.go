@@ -3,6 +3,8 @@ package locks_test
 import (
 	"context"
 	"database/sql"
+	"os"
+	"path/filepath"
 	"testing"
 
 	"github.com/jackc/pgx/v5"
@@ -48,4 +50,14 @@ func exec(t *testing.T, conn *sql.Conn, stmt string, args ...any) {
 	if _, err := conn.ExecContext(context.Background(), stmt, args...); err != nil {
 		t.Fatalf("%s: %v", stmt, err)
 	}
+}
+
+// readMigration returns the text of a file of db/migrations.
+func readMigration(t *testing.T, name string) string {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join("..", "..", "db", "migrations", name))
+	if err != nil {
+		t.Fatal(err)
+	}
+	return string(b)
 }
