@@ -293,7 +293,7 @@ func (l *linter) alterType(table qname, col string, at token, toks []token) {
 var volatileFuncs = []string{
 	"clock_timestamp", "timeofday", "random", "random_normal", "gen_random_uuid",
 	"uuid_generate_v1", "uuid_generate_v1mc", "uuid_generate_v4", "uuidv4", "uuidv7",
-	"nextval", "txid_current", "pg_current_xact_id",
+	"nextval",
 }
 
 // columnConstraintWords end a DEFAULT expression in a column definition.
