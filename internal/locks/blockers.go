@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"math/rand/v2"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
@@ -197,4 +198,41 @@ func InvalidIndexes(ctx context.Context, q Querier) ([]string, error) {
 		return nil, fmt.Errorf("listing invalid indexes: %w", err)
 	}
 	return names, nil
+}
+
+// WatchBlockers polls Blockers of session pid every interval, on q (which
+// must not be pid's own connection: a pool, or a second connection), until
+// stop is called or ctx is done. stop returns the last non-empty set of
+// blockers seen, which is what a statement that failed on its lock_timeout
+// waited behind: once it has failed, pg_blocking_pids no longer shows them.
+// stop waits for a query in flight rather than cancelling it, so q stays
+// usable. Query errors are ignored; a watcher that saw nothing returns nil.
+func WatchBlockers(ctx context.Context, q Querier, pid int, interval time.Duration) (stop func() []Blocker) {
+	stopped := make(chan struct{})
+	done := make(chan []Blocker, 1)
+	go func() {
+		var last []Blocker
+		tick := time.NewTicker(max(interval, time.Millisecond))
+		defer tick.Stop()
+		for {
+			if bs, err := Blockers(ctx, q, pid); err == nil && len(bs) > 0 {
+				last = bs
+			}
+			select {
+			case <-stopped:
+				done <- last
+				return
+			case <-ctx.Done():
+				done <- last
+				return
+			case <-tick.C:
+			}
+		}
+	}()
+	var once sync.Once
+	var result []Blocker
+	return func() []Blocker {
+		once.Do(func() { close(stopped); result = <-done })
+		return result
+	}
 }

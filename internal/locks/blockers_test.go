@@ -78,7 +78,14 @@ func TestBlockers(t *testing.T) {
 		t.Fatalf("blocker %+v: want pid %d, reader-app, idle in transaction, first line of its query", b, readerPID)
 	}
 
+	// A watcher started while the ALTER waits still knows its blockers
+	// after it failed.
+	stop := locks.WatchBlockers(ctx, observer, alterPID, 20*time.Millisecond)
 	err = <-done
+	watched := stop()
+	if len(watched) != 1 || watched[0].PID != readerPID {
+		t.Fatalf("WatchBlockers after the lock timeout: %v, want pid %d", watched, readerPID)
+	}
 	if !locks.IsLockTimeout(err) {
 		t.Fatalf("ALTER TABLE behind the reader: got %v, want a lock timeout", err)
 	}
