@@ -1,6 +1,7 @@
 package locks_test
 
 import (
+	"os"
 	"strings"
 	"testing"
 
@@ -173,6 +174,31 @@ func TestLint_EmbeddedMigrationsAreNew(t *testing.T) {
 		existing := func(string, string) bool { return false }
 		if got := locks.Lint(statements(t, src), locks.Env{Transactional: true, Existing: existing}); len(got) != 0 {
 			t.Errorf("%s: %v", f, got)
+		}
+	}
+}
+
+// TestRules_Documented keeps doc.go's table in step with Rules.
+func TestRules_Documented(t *testing.T) {
+	t.Parallel()
+	b, err := os.ReadFile("doc.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	doc := string(b)
+	for _, r := range locks.Rules {
+		line := ""
+		for _, l := range strings.Split(doc, "\n") {
+			if strings.HasPrefix(strings.TrimPrefix(l, "//\t"), r.Code+" ") && strings.Contains(l, "  ") && line == "" {
+				line = l
+			}
+		}
+		if line == "" {
+			t.Errorf("%s missing from doc.go's table", r.Code)
+			continue
+		}
+		if r.Lock != "" && !strings.Contains(line, r.Lock+" ") {
+			t.Errorf("doc.go lists %s without its lock %s: %q", r.Code, r.Lock, line)
 		}
 	}
 }
