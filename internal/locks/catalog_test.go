@@ -83,3 +83,27 @@ func TestReadEnv(t *testing.T) {
 		}
 	})
 }
+
+// TestLint_ScanOracle checks, with pg_stat_xact_user_tables, that what the
+// lint flags as validating a constraint does scan the table and that the
+// NOT VALID form it suggests does not.
+func TestLint_ScanOracle(t *testing.T) {
+	t.Parallel()
+	conn := session(t, dbtest.URL(t), "lint")
+	exec(t, conn, oracleSchema)
+	for _, c := range []struct {
+		src   string
+		flags bool
+	}{
+		{`ALTER TABLE comentario ADD CONSTRAINT c CHECK (n > 0);`, true},
+		{`ALTER TABLE comentario ADD COLUMN estrelas int DEFAULT 3 CHECK (estrelas BETWEEN 1 AND 5);`, true},
+		{`ALTER TABLE comentario ADD CONSTRAINT c CHECK (n > 0) NOT VALID;`, false},
+		{`ALTER TABLE comentario ADD CONSTRAINT fk FOREIGN KEY (usuario_id) REFERENCES usuarios (id) NOT VALID;`, false},
+	} {
+		flagged := len(locks.Lint(statements(t, c.src), locks.Env{Transactional: true})) > 0
+		scans := seqScansOf(t, conn, "comentario", c.src)
+		if flagged != c.flags || (scans > 0) != c.flags {
+			t.Errorf("%s: flagged %v, scanned comentario %d times; want both %v", c.src, flagged, scans, c.flags)
+		}
+	}
+}

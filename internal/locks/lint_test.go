@@ -92,6 +92,7 @@ func TestLint_Rules(t *testing.T) {
 		// PG103
 		{name: "PG103/unsafe", src: `REINDEX TABLE "public"."comentario";`, code: "PG103", lock: "ACCESS EXCLUSIVE"},
 		{name: "PG103/unsafe index", src: `REINDEX (VERBOSE) INDEX comentario_usuario_id_idx;`, code: "PG103", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG103/safe option", src: `REINDEX (CONCURRENTLY) TABLE "public"."comentario";`, nonTx: true},
 		{name: "PG103/safe", src: `REINDEX TABLE CONCURRENTLY "public"."comentario";`, nonTx: true},
 		{name: "PG103/new table", src: newTable + `REINDEX TABLE "public"."novo";`},
 		// PG104: fires whatever the table, as the file fails.
@@ -106,6 +107,7 @@ func TestLint_Rules(t *testing.T) {
 		// PG106
 		{name: "PG106/unsafe", src: `ALTER TABLE comentario ADD CONSTRAINT "c" CHECK (char_length(texto) >= 2);`, code: "PG106", lock: "ACCESS EXCLUSIVE"},
 		{name: "PG106/unsafe unnamed", src: `ALTER TABLE comentario ADD CHECK (char_length(texto) >= 2);`, code: "PG106", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG106/unsafe column check", src: `ALTER TABLE comentario ADD COLUMN nota int DEFAULT 3 CHECK (nota BETWEEN 1 AND 5);`, code: "PG106", lock: "ACCESS EXCLUSIVE"},
 		{name: "PG106/safe", src: `ALTER TABLE comentario ADD CONSTRAINT "c" CHECK (char_length(texto) >= 2) NOT VALID;`},
 		{name: "PG106/new table", src: newTable + `ALTER TABLE "public"."novo" ADD CONSTRAINT "c" CHECK (id > 0);`},
 		// PG107

@@ -126,6 +126,7 @@ func TestLint_LockOracle(t *testing.T) {
 		{"PG103", `REINDEX INDEX comentario_usuario_id_idx;`, false},
 		{"PG105", `ALTER TABLE "public"."comentario" ADD CONSTRAINT "fk" FOREIGN KEY ("usuario_id") REFERENCES "public"."usuarios" ("id");`, false},
 		{"PG106", `ALTER TABLE comentario ADD CONSTRAINT c CHECK (char_length(texto) >= 1);`, false},
+		{"PG106", `ALTER TABLE comentario ADD COLUMN estrelas int DEFAULT 3 CHECK (estrelas BETWEEN 1 AND 5);`, false},
 		{"PG107", "ALTER TABLE comentario ADD CONSTRAINT c CHECK (n > 0) NOT VALID;\nALTER TABLE comentario VALIDATE CONSTRAINT c;", false},
 		{"PG107", "ALTER TABLE comentario ADD CONSTRAINT fk FOREIGN KEY (usuario_id) REFERENCES usuarios (id) NOT VALID;\nALTER TABLE comentario VALIDATE CONSTRAINT fk;", false},
 		{"PG108", `ALTER TABLE usuarios ALTER COLUMN bio SET NOT NULL;`, false},

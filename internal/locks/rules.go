@@ -100,17 +100,23 @@ func (l *linter) indexOnExisting(index qname) bool {
 // reindex checks REINDEX [(options)] {INDEX|TABLE|SCHEMA|DATABASE|SYSTEM}
 // [CONCURRENTLY] name; toks follow REINDEX.
 func (l *linter) reindex(stmt token, toks []token) {
-	if _, next, ok := group(toks); ok {
+	optionConcurrently := false
+	if options, next, ok := group(toks); ok {
+		// (CONCURRENTLY [true|on|1]) since PostgreSQL 14
+		optionConcurrently = topWords(options, "concurrently") && !topWords(options, "false") && !topWords(options, "off")
 		toks = toks[next:]
 	}
 	if len(toks) == 0 {
 		return
 	}
-	kind := toks[0].text
-	if l.concurrently(stmt, "REINDEX", toks[1:]) {
+	kind, rest := toks[0].text, toks[1:]
+	if optionConcurrently {
+		rest = append([]token{{kind: tokWord, text: "concurrently"}}, rest...)
+	}
+	if l.concurrently(stmt, "REINDEX", rest) {
 		return
 	}
-	name, n := readName(toks[1:], l.env.DefaultSchema)
+	name, n := readName(rest, l.env.DefaultSchema)
 	switch {
 	case kind == "index" && n > 0 && l.indexOnExisting(name):
 		l.report("PG103", stmt, "REINDEX INDEX %s without CONCURRENTLY", name)
@@ -312,6 +318,8 @@ func (l *linter) addColumn(table qname, existing bool, at token, toks []token) {
 	switch reason := rewriteReason(toks[1:]); {
 	case reason != "":
 		l.report("PG109", at, "ADD COLUMN %s to existing table %s with %s rewrites the table", quoteIdent(col), table, reason)
+	case topWords(toks, "check"):
+		l.report("PG106", at, "ADD COLUMN %s with a CHECK on existing table %s", quoteIdent(col), table)
 	case topWords(toks, "unique") || topWords(toks, "primary", "key"):
 		l.report("PG111", at, "ADD COLUMN %s %s on existing table %s builds its index under lock", quoteIdent(col), uniqueKind(columnConstraint(toks)), table)
 	}
