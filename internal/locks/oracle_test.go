@@ -20,11 +20,11 @@ const oracleSchema = `
 CREATE TABLE usuarios (id bigint PRIMARY KEY, email text, bio text);
 CREATE TABLE postagens (id bigint, titulo text);
 CREATE TABLE comentario (id bigint PRIMARY KEY, usuario_id bigint, texto varchar(200), criado_em timestamptz,
-  nota numeric(10,2), visto timestamp(3), rede cidr, letra char(5), n int);
+  nota numeric(10,2), visto timestamp(3), rede cidr, letra char(5), n int, etiquetas varchar(10)[]);
 CREATE INDEX comentario_usuario_id_idx ON comentario (usuario_id);
 INSERT INTO usuarios SELECT g, 'u' || g, 'bio' FROM generate_series(1, 100) g;
 INSERT INTO postagens SELECT g, 't' FROM generate_series(1, 100) g;
-INSERT INTO comentario SELECT g, g, 'texto', now(), 1.5, now(), '10.0.0.0/8', 'a', g FROM generate_series(1, 100) g;
+INSERT INTO comentario SELECT g, g, 'texto', now(), 1.5, now(), '10.0.0.0/8', 'a', g, '{a,b}' FROM generate_series(1, 100) g;
 `
 
 // observed is what PostgreSQL shows of a statement run in a transaction.
@@ -141,6 +141,7 @@ func TestLint_LockOracle(t *testing.T) {
 		{"PG110", `ALTER TABLE comentario ALTER COLUMN letra TYPE char(10);`, true},
 		{"PG110", `ALTER TABLE comentario ALTER COLUMN letra TYPE text;`, true},
 		{"PG110", `ALTER TABLE comentario ALTER COLUMN visto TYPE timestamp(0);`, true},
+		{"PG110", `ALTER TABLE comentario ALTER COLUMN etiquetas TYPE varchar(20)[];`, true},
 		{"PG110", `ALTER TABLE comentario ALTER COLUMN texto TYPE text USING texto || '';`, true},
 		{"PG111", `ALTER TABLE usuarios ADD CONSTRAINT usuarios_email_key UNIQUE (email);`, false},
 		{"PG111", `ALTER TABLE postagens ADD PRIMARY KEY (id);`, false},
