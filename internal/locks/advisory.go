@@ -127,7 +127,7 @@ func (l Lock) Acquire(ctx context.Context, conn *sql.Conn) (release func() error
 		if err := sleep(ctx, min(jitter(pause), time.Until(deadline))); err != nil {
 			return nil, err
 		}
-		pause = min(2*pause, l.PollMax)
+		pause = l.nextPause(pause)
 	}
 }
 
@@ -141,8 +141,19 @@ func (l *Lock) defaults() {
 	if l.PollMax <= 0 {
 		l.PollMax = DefaultPollMax
 	}
-	l.PollMax = max(l.PollMax, l.PollMin)
+	l.PollMin = min(l.PollMin, maxPause)
+	l.PollMax = min(max(l.PollMax, l.PollMin), maxPause)
+	l.Wait = min(l.Wait, maxWait)
 }
+
+// Bounds that keep the backoff and deadline arithmetic far from overflow.
+const (
+	maxPause = time.Minute
+	maxWait  = 100 * 365 * 24 * time.Hour
+)
+
+// nextPause returns the pause after pause: doubled, capped at PollMax.
+func (l *Lock) nextPause(pause time.Duration) time.Duration { return min(2*pause, l.PollMax) }
 
 // jitter adds up to half of d to d; d is positive and at most PollMax, so
 // neither the sum nor rand's argument can overflow.
