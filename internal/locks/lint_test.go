@@ -126,6 +126,8 @@ func TestLint_Rules(t *testing.T) {
 			"ALTER TABLE usuarios VALIDATE CONSTRAINT bio_nn;\nALTER TABLE usuarios ALTER COLUMN bio SET NOT NULL, DROP CONSTRAINT bio_nn;"},
 		{name: "PG108/unsafe with a check never validated", nonTx: true, src: "ALTER TABLE usuarios ADD CONSTRAINT bio_nn CHECK (bio IS NOT NULL) NOT VALID;\n" +
 			"ALTER TABLE usuarios ALTER COLUMN bio SET NOT NULL;", code: "PG108", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG108/check validated in the same transaction: only PG107", src: "ALTER TABLE usuarios ADD CONSTRAINT bio_nn CHECK (bio IS NOT NULL) NOT VALID;\n" +
+			"ALTER TABLE usuarios VALIDATE CONSTRAINT bio_nn;\nALTER TABLE usuarios ALTER COLUMN bio SET NOT NULL;", code: "PG107", lock: "ACCESS EXCLUSIVE"},
 		{name: "PG108/new table", src: newTable + `ALTER TABLE "public"."novo" ALTER COLUMN "bio" SET NOT NULL;`},
 		// PG109
 		{name: "PG109/unsafe", src: `ALTER TABLE "public"."comentario" ADD COLUMN "token" uuid NOT NULL DEFAULT gen_random_uuid();`, code: "PG109", lock: "ACCESS EXCLUSIVE"},
