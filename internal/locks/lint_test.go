@@ -98,6 +98,7 @@ func TestLint_Rules(t *testing.T) {
 		// PG104: fires whatever the table, as the file fails.
 		{name: "PG104/unsafe", src: `CREATE INDEX CONCURRENTLY "i" ON "public"."comentario" ("criado_em");`, code: "PG104", lock: ""},
 		{name: "PG104/unsafe drop", src: `DROP INDEX CONCURRENTLY "i";`, code: "PG104", lock: ""},
+		{name: "PG104/unsafe detach", src: `ALTER TABLE eventos DETACH PARTITION eventos_2020 CONCURRENTLY;`, code: "PG104", lock: ""},
 		{name: "PG104/safe", src: `CREATE INDEX CONCURRENTLY "i" ON "public"."comentario" ("criado_em");`, nonTx: true},
 		{name: "PG104/new table still fails", src: newTable + `CREATE INDEX CONCURRENTLY "i" ON "public"."novo" ("id");`, code: "PG104", lock: ""},
 		// PG105

@@ -30,10 +30,15 @@ func (l *linter) concurrently(stmt token, what string, toks []token) bool {
 	if !hasWords(toks, "concurrently") {
 		return false
 	}
-	if l.env.Transactional {
-		l.report("PG104", stmt, "%s CONCURRENTLY in a transactional file", what)
-	}
+	l.concurrentInTx(stmt, what)
 	return true
+}
+
+// concurrentInTx flags PG104 for a CONCURRENTLY form in a transactional file.
+func (l *linter) concurrentInTx(at token, what string) {
+	if l.env.Transactional {
+		l.report("PG104", at, "%s CONCURRENTLY in a transactional file", what)
+	}
 }
 
 func (l *linter) createTable(toks []token) {
@@ -152,7 +157,7 @@ func (l *linter) alterTable(toks []token) {
 		case hasWords(clause, "validate", "constraint"):
 			l.validate(table, clause)
 		case hasWords(clause, "detach", "partition") && topWords(clause, "concurrently"):
-			l.concurrently(clause[0], "DETACH PARTITION", []token{{kind: tokWord, text: "concurrently"}})
+			l.concurrentInTx(clause[0], "DETACH PARTITION")
 		}
 	}
 }
