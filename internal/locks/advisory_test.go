@@ -79,15 +79,16 @@ func TestKey_SameLockAsAtlas(t *testing.T) {
 	_ = unlockAtlas()
 }
 
-// holdLock takes name's lock on a new session named app and returns it.
+// holdLock takes name's lock on a new session named app with a plain
+// pg_advisory_lock, as a psql user would, and returns its release and pid.
 func holdLock(t *testing.T, url, app, name string) (release func() error, holderPID int) {
 	t.Helper()
 	conn := session(t, url, app)
-	release, err := locks.Acquire(context.Background(), conn, name, 0, nil)
-	if err != nil {
-		t.Fatalf("holder: %v", err)
-	}
-	return release, pid(t, conn)
+	exec(t, conn, "SELECT pg_advisory_lock($1::bigint)", locks.Key(name))
+	return func() error {
+		_, err := conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1::bigint)", locks.Key(name))
+		return err
+	}, pid(t, conn)
 }
 
 func TestLock_Acquire(t *testing.T) {
