@@ -190,9 +190,12 @@ LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
 LEFT JOIN pg_description d ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('definition', CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END),
-	('definition', CASE WHEN p.prokind = 'a' THEN format('returns %s, sfunc %s, stype %s, finalfunc %s, combinefunc %s, initcond %s, kind %s',
-		pg_get_function_result(p.oid), ag.aggtransfn::regprocedure, format_type(ag.aggtranstype, NULL), nullif(ag.aggfinalfn, 0)::regprocedure,
-		nullif(ag.aggcombinefn, 0)::regprocedure, quote_nullable(ag.agginitval), ag.aggkind) END),
+	('definition', CASE WHEN p.prokind = 'a' THEN concat_ws(', ', 'returns ' || pg_get_function_result(p.oid),
+		'sfunc ' || ag.aggtransfn::regprocedure::text, 'stype ' || format_type(ag.aggtranstype, NULL),
+		CASE WHEN ag.aggfinalfn <> 0 THEN 'finalfunc ' || ag.aggfinalfn::regprocedure::text END,
+		CASE WHEN ag.aggcombinefn <> 0 THEN 'combinefunc ' || ag.aggcombinefn::regprocedure::text END,
+		'initcond ' || quote_literal(ag.agginitval),
+		CASE ag.aggkind WHEN 'o' THEN 'ordered-set' WHEN 'h' THEN 'hypothetical-set' END) END),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL
