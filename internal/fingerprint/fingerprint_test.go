@@ -141,3 +141,39 @@ func checkCoversCatalog(t *testing.T, db *sql.DB, fp fingerprint.Fingerprint) {
 		}
 	}
 }
+
+// TestDiff_SchemaFileEdits edits this project's schema.sql the ways the
+// Atlas engine does not see, and requires the comparison with the migration
+// history to name each edit.
+func TestDiff_SchemaFileEdits(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	if err := dbtest.Migrated(context.Background(), url); err != nil {
+		t.Fatal(err)
+	}
+	migrations := read(t, connect(t, url))
+	for _, c := range []struct {
+		name, old, new, want string
+	}{
+		{"collation", "texto       varchar(200) NOT NULL", `texto       varchar(200) COLLATE "C" NOT NULL`,
+			`column public.comentario.texto: collation "C" in schema.sql, default in the migrations`},
+		{"check expression", "CHECK (char_length(texto) >= 1)", "CHECK (char_length(texto) >= 2)",
+			"constraint public.comentario.comentario_texto_nao_vazio: definition CHECK ((char_length((texto)::text) >= 2)) in schema.sql, " +
+				"definition CHECK ((char_length((texto)::text) >= 1)) in the migrations"},
+	} {
+		t.Run(c.name, func(t *testing.T) {
+			t.Parallel()
+			if !strings.Contains(versiona.Schema, c.old) {
+				t.Fatalf("schema.sql no longer has %q", c.old)
+			}
+			edited := read(t, open(t, strings.Replace(versiona.Schema, c.old, c.new, 1)))
+			diffs := fingerprint.Diff(edited, migrations)
+			if len(diffs) != 1 {
+				t.Fatalf("%d differences, want 1: %v", len(diffs), diffs)
+			}
+			if got := diffs[0].Describe("schema.sql", "the migrations"); got != c.want {
+				t.Errorf("got  %s\nwant %s", got, c.want)
+			}
+		})
+	}
+}
