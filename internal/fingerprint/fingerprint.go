@@ -95,7 +95,9 @@ func ExcludeSchemas(names ...string) Option {
 // Read reads the fingerprint of the schema of the database q is connected
 // to, in one statement. Given a *sql.DB it uses one of its connections for
 // the whole read. It sets the session's search_path, DateStyle,
-// IntervalStyle and TimeZone for the read and restores them afterwards.
+// IntervalStyle, TimeZone, extra_float_digits and quote_all_identifiers for
+// the read and puts them back afterwards, so a *sql.Conn or *sql.Tx is left
+// as it was.
 // It returns the database's error, wrapped, when a query fails.
 func Read(ctx context.Context, q Querier, opts ...Option) (Fingerprint, error) {
 	o := options{excluded: []string{RevisionsSchema}}
@@ -182,37 +184,31 @@ var pinnedSettings = [][2]string{
 // that puts back the values it found.
 func pinSettings(ctx context.Context, q Querier) (restore func() error, err error) {
 	var get, set, put []string
-	var args []any
+	saved := make([]any, len(pinnedSettings))
 	for i, s := range pinnedSettings {
 		get = append(get, fmt.Sprintf("current_setting('%s')", s[0]))
 		set = append(set, fmt.Sprintf("set_config('%s', '%s', false)", s[0], s[1]))
 		put = append(put, fmt.Sprintf("set_config('%s', $%d, false)", s[0], i+1))
+		saved[i] = new(string)
 	}
-	saved := make([]string, len(pinnedSettings))
-	dest := make([]any, len(saved))
-	for i := range saved {
-		dest[i] = &saved[i]
-	}
-	if err := queryRow(ctx, q, "SELECT "+strings.Join(get, ", "), nil, dest...); err != nil {
+	if err := queryRow(ctx, q, "SELECT "+strings.Join(get, ", "), nil, saved...); err != nil {
 		return nil, err
 	}
-	for _, v := range saved {
-		args = append(args, v)
-	}
-	discard := make([]any, len(saved))
-	for i := range discard {
-		discard[i] = new(string)
-	}
-	if err := queryRow(ctx, q, "SELECT "+strings.Join(set, ", "), nil, discard...); err != nil {
+	if err := queryRow(ctx, q, "SELECT "+strings.Join(set, ", "), nil); err != nil {
 		return nil, err
+	}
+	args := make([]any, len(saved))
+	for i, v := range saved {
+		args[i] = *v.(*string)
 	}
 	return func() error {
 		// The session is put back even when the read was cancelled.
-		return queryRow(context.WithoutCancel(ctx), q, "SELECT "+strings.Join(put, ", "), args, discard...)
+		return queryRow(context.WithoutCancel(ctx), q, "SELECT "+strings.Join(put, ", "), args)
 	}, nil
 }
 
-// queryRow runs a query of one row and scans it into dest.
+// queryRow runs a query of one row and scans it into dest, or discards
+// it when dest is empty.
 func queryRow(ctx context.Context, q Querier, query string, args []any, dest ...any) error {
 	rows, err := q.QueryContext(ctx, query, args...)
 	if err != nil {
@@ -225,8 +221,10 @@ func queryRow(ctx context.Context, q Querier, query string, args []any, dest ...
 		}
 		return sql.ErrNoRows
 	}
-	if err := rows.Scan(dest...); err != nil {
-		return err
+	if len(dest) > 0 {
+		if err := rows.Scan(dest...); err != nil {
+			return err
+		}
 	}
 	return rows.Close()
 }
