@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/versiona/versiona"
+	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/fingerprint"
 )
 
@@ -119,13 +120,36 @@ func TestRead_Cancelled(t *testing.T) {
 }
 
 // BenchmarkRead reads the fingerprint of this project's schema, loaded
-// from schema.sql.
+// from schema.sql: again and again on one session, and once on each new
+// session (the first read of a session fills its catalog caches).
 func BenchmarkRead(b *testing.B) {
-	db := open(b, versiona.Schema)
-	ctx := context.Background()
-	for b.Loop() {
-		if _, err := fingerprint.Read(ctx, db); err != nil {
-			b.Fatal(err)
-		}
+	url := dbtest.URL(b)
+	if _, err := connect(b, url).ExecContext(context.Background(), versiona.Schema); err != nil {
+		b.Fatal(err)
 	}
+	ctx := context.Background()
+	b.Run("same session", func(b *testing.B) {
+		db := connect(b, url)
+		for b.Loop() {
+			if _, err := fingerprint.Read(ctx, db); err != nil {
+				b.Fatal(err)
+			}
+		}
+	})
+	b.Run("new session", func(b *testing.B) {
+		for range b.N {
+			b.StopTimer()
+			db := connect(b, url)
+			if err := db.PingContext(ctx); err != nil {
+				b.Fatal(err)
+			}
+			b.StartTimer()
+			if _, err := fingerprint.Read(ctx, db); err != nil {
+				b.Fatal(err)
+			}
+			b.StopTimer()
+			db.Close()
+			b.StartTimer()
+		}
+	})
 }
