@@ -1,25 +1,3 @@
-// Package fingerprint describes a PostgreSQL database's schema as a sorted
-// list of facts, one per line, read from pg_catalog with PostgreSQL's own
-// deparsers (format_type, pg_get_expr, pg_get_constraintdef,
-// pg_get_indexdef, pg_get_viewdef, pg_get_functiondef, pg_get_triggerdef).
-// Two databases have the same schema when their fingerprints are equal;
-// Diff names each fact that differs.
-//
-// A fact reads "<kind> <name>: <attribute> <value>", for example
-//
-//	column public.comentario.texto: type character varying(200)
-//	constraint public.turmas.turmas_vagas_positivas: definition CHECK ((vagas > 0))
-//
-// It covers schemas, extensions, tables (persistence, partitioning,
-// inheritance, row-level security, storage options), columns (type,
-// collation, nullability, default, identity with its sequence options,
-// generation expression), constraints, indexes, views, materialized views,
-// sequences, enums, domains, composite and range types, functions,
-// procedures, aggregates, triggers, policies, rules, statistics objects and
-// the comments on all of them. It leaves out ownership, privileges, OIDs,
-// column order, the names of identity sequences, objects that belong to an
-// extension, and the system schemas. The fingerprint does not depend on the
-// reading session's search_path, DateStyle, IntervalStyle or TimeZone.
 package fingerprint
 
 import (
@@ -66,6 +44,10 @@ func (f Fact) String() string { return f.Object() + ": " + f.phrase() }
 type Fingerprint struct {
 	Facts []Fact
 }
+
+// Equal reports whether fp and other have the same facts, that is the same
+// text.
+func (fp Fingerprint) Equal(other Fingerprint) bool { return slices.Equal(fp.Facts, other.Facts) }
 
 // String is the fingerprint's text: one fact per line, each line ending in
 // a line break. Line breaks, tabs and backslashes inside names and values

@@ -27,7 +27,7 @@ func TestRead_Deterministic(t *testing.T) {
 	ctx := context.Background()
 	db := open(t, baseSchema)
 	first := read(t, db)
-	if second := read(t, db); second.String() != first.String() {
+	if second := read(t, db); second.String() != first.String() || !second.Equal(first) {
 		t.Fatalf("two reads differ:\n%s\n---\n%s", first, second)
 	}
 	if !strings.Contains(first.String(), "column app.pai.marcado: default '2026-01-31 12:00:00+00'::timestamp with time zone\n") {
