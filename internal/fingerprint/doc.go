@@ -20,6 +20,7 @@
 // parentheses is only there when it is not the default):
 //
 //	schema             exists, (comment)
+//	collation          provider, locale, deterministic, (comment)
 //	extension          schema, version, (comment)
 //	table              persistence, (partition key), (partition of), (inherits),
 //	                   (row-level security), (storage options), (access method), (comment)
@@ -43,9 +44,9 @@
 // identity sequences (their options are facts of the column), objects that
 // belong to an extension (the extension is the fact), the system schemas
 // (pg_catalog, information_schema, pg_toast, pg_temp_*), RevisionsSchema
-// and the schemas given to ExcludeSchemas. Not read yet: collations,
-// operators, casts, text search objects, event triggers, publications,
-// foreign servers, column storage and statistics targets. Read pins the session settings
+// and the schemas given to ExcludeSchemas. Not read yet: operators, casts,
+// text search objects, event triggers, publications, foreign servers,
+// column storage and statistics targets. Read pins the session settings
 // the deparsers depend on (search_path, DateStyle, IntervalStyle, TimeZone,
 // extra_float_digits, quote_all_identifiers), so the text does not depend
 // on the reading session.

@@ -129,6 +129,11 @@ func TestRead_EachKindChanges(t *testing.T) {
 		{"policy restrictive", `CREATE POLICY filho_escrita ON app.filho AS RESTRICTIVE FOR INSERT WITH CHECK (id > 0)`,
 			"policy app.filho.filho_escrita: with check (id > 0)"},
 		{"policy comment", `COMMENT ON POLICY filho_leitura ON app.filho IS 'reads'`, "policy app.filho.filho_leitura: comment 'reads'"},
+		{"collation", `CREATE COLLATION app.sem_caixa (provider = icu, locale = 'und-u-ks-level2', deterministic = false)`,
+			"collation app.sem_caixa: deterministic no"},
+		{"collation locale", `CREATE COLLATION app.ordem (provider = icu, locale = 'und-u-kn-true')`, "collation app.ordem: locale 'und-u-kn-true'"},
+		{"column collation of the schema", `CREATE COLLATION app.portugues (provider = icu, locale = 'pt-BR');
+			ALTER TABLE app.filho ALTER COLUMN texto TYPE text COLLATE app.portugues`, "column app.filho.texto: collation app.portugues"},
 		{"rule", `CREATE RULE filho_sem_apagar AS ON DELETE TO app.filho DO INSTEAD NOTHING`, "rule app.filho.filho_sem_apagar: definition CREATE RULE"},
 		{"statistics", `CREATE STATISTICS app.filho_stats ON id, pai_id FROM app.filho`, "statistics app.filho_stats: definition CREATE STATISTICS app.filho_stats ON id, pai_id FROM app.filho"},
 	} {

@@ -62,6 +62,23 @@ CROSS JOIN LATERAL (VALUES
 WHERE f.v IS NOT NULL
 
 UNION ALL
+SELECT 'collation', n.q || '.' || quote_ident(co.collname), f.a, f.v
+FROM pg_collation co
+JOIN ns n ON n.oid = co.collnamespace
+CROSS JOIN LATERAL (SELECT to_jsonb(co) AS j) cj
+LEFT JOIN pg_description d ON d.classoid = 'pg_collation'::regclass AND d.objoid = co.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('provider', CASE co.collprovider WHEN 'i' THEN 'icu' WHEN 'c' THEN 'libc' WHEN 'b' THEN 'builtin' ELSE 'default' END),
+	('locale', concat_ws(', ', 'lc_collate ' || quote_literal(co.collcollate), 'lc_ctype ' || quote_literal(co.collctype),
+		quote_literal(coalesce(cj.j ->> 'colllocale', cj.j ->> 'colliculocale')),
+		'rules ' || quote_literal(cj.j ->> 'collicurules'))),
+	('deterministic', CASE WHEN co.collisdeterministic THEN 'yes' ELSE 'no' END),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL
+  AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_collation'::regclass AND e.objid = co.oid AND e.deptype = 'e')
+
+UNION ALL
 SELECT 'table', r.q, f.a, f.v
 FROM rel r
 LEFT JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = r.oid AND d.objsubid = 0
