@@ -163,20 +163,23 @@ var pinnedSettings = [][2]string{
 }
 
 // pinSettings sets pinnedSettings on q's session and returns the function
-// that puts back the values it found.
+// that puts back the values it found. One statement reads and sets: the
+// subquery, kept apart by OFFSET 0, reads before the outer list sets.
 func pinSettings(ctx context.Context, q Querier) (restore func() error, err error) {
 	var get, set, put []string
 	saved := make([]any, len(pinnedSettings))
 	for i, s := range pinnedSettings {
-		get = append(get, fmt.Sprintf("current_setting('%s')", s[0]))
-		set = append(set, fmt.Sprintf("set_config('%s', '%s', false)", s[0], s[1]))
+		get = append(get, fmt.Sprintf("current_setting('%s') AS s%d", s[0], i))
+		set = append(set, fmt.Sprintf("s%d, set_config('%s', '%s', false)", i, s[0], s[1]))
 		put = append(put, fmt.Sprintf("set_config('%s', $%d, false)", s[0], i+1))
 		saved[i] = new(string)
 	}
-	if err := queryRow(ctx, q, "SELECT "+strings.Join(get, ", "), nil, saved...); err != nil {
-		return nil, err
+	var dest []any // each saved value, then what set_config returned
+	for _, v := range saved {
+		dest = append(dest, v, new(string))
 	}
-	if err := queryRow(ctx, q, "SELECT "+strings.Join(set, ", "), nil); err != nil {
+	pin := "SELECT " + strings.Join(set, ", ") + " FROM (SELECT " + strings.Join(get, ", ") + " OFFSET 0) saved"
+	if err := queryRow(ctx, q, pin, nil, dest...); err != nil {
 		return nil, err
 	}
 	args := make([]any, len(saved))
