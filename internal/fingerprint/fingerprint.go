@@ -77,10 +77,10 @@ func ExcludeSchemas(names ...string) Option {
 // Read reads the fingerprint of the schema of the database q is connected
 // to, in one statement. Given a *sql.DB it uses one of its connections for
 // the whole read. It sets the session's search_path, DateStyle,
-// IntervalStyle, TimeZone, extra_float_digits and quote_all_identifiers for
-// the read and puts them back afterwards, so a *sql.Conn or *sql.Tx is left
-// as it was.
-// It returns the database's error, wrapped, when a query fails.
+// IntervalStyle, TimeZone, extra_float_digits, quote_all_identifiers and
+// jit for the read and puts them back afterwards, so a *sql.Conn or
+// *sql.Tx is left as it was. It returns the database's error, wrapped,
+// when a query fails.
 func Read(ctx context.Context, q Querier, opts ...Option) (Fingerprint, error) {
 	o := options{excluded: []string{RevisionsSchema}}
 	for _, opt := range opts {
@@ -152,7 +152,8 @@ func escape(s string) string { return escaper.Replace(s) }
 
 // pinnedSettings are the session settings the deparsers' output depends
 // on, with the values a read uses: an empty search_path qualifies every
-// name outside pg_catalog.
+// name outside pg_catalog. JIT compilation, which the planner may choose
+// for the catalogs of a large schema, would cost more than the read.
 var pinnedSettings = [][2]string{
 	{"search_path", ""},
 	{"DateStyle", "ISO, YMD"},
@@ -160,6 +161,7 @@ var pinnedSettings = [][2]string{
 	{"TimeZone", "UTC"},
 	{"extra_float_digits", "1"},
 	{"quote_all_identifiers", "off"},
+	{"jit", "off"},
 }
 
 // pinSettings sets pinnedSettings on q's session and returns the function

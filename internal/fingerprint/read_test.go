@@ -14,10 +14,10 @@ import (
 // oddSession is a session whose settings change how PostgreSQL prints
 // names, dates and timestamps.
 const oddSession = `SET search_path = app, public; SET DateStyle = 'SQL, DMY'; SET IntervalStyle = 'sql_standard';
-	SET TimeZone = 'America/Sao_Paulo'; SET quote_all_identifiers = on; SET extra_float_digits = 3`
+	SET TimeZone = 'America/Sao_Paulo'; SET quote_all_identifiers = on; SET extra_float_digits = 3; SET jit = on`
 
 const showSession = `SELECT current_setting('search_path') || '|' || current_setting('DateStyle') || '|' || current_setting('IntervalStyle')
-	|| '|' || current_setting('TimeZone') || '|' || current_setting('quote_all_identifiers') || '|' || current_setting('extra_float_digits')`
+	|| '|' || current_setting('TimeZone') || '|' || current_setting('quote_all_identifiers') || '|' || current_setting('extra_float_digits') || '|' || current_setting('jit')`
 
 // TestRead_Deterministic reads one database several ways, from a fresh
 // session and from sessions with odd settings, and requires the same text;
