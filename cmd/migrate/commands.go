@@ -77,6 +77,9 @@ func runApply(ctx context.Context, c *cli, pos []string) error {
 	if err != nil {
 		return err
 	}
+	if err := c.live(p); err != nil {
+		return err
+	}
 	res, err := p.Apply(ctx, url, migration.ApplyOptions{N: n, To: c.to, DryRun: c.dryRun})
 	switch {
 	case err != nil:
@@ -118,6 +121,9 @@ func runDown(ctx context.Context, c *cli, pos []string) error {
 	}
 	p, err := c.project(false)
 	if err != nil {
+		return err
+	}
+	if err := c.live(p); err != nil {
 		return err
 	}
 	res, err := p.Down(ctx, url, migration.DownOptions{N: n, To: c.to, DryRun: c.dryRun, Force: c.force})
@@ -225,25 +231,32 @@ func runLint(ctx context.Context, c *cli, pos []string) error {
 	if c.format != "text" && c.format != "github" {
 		return usagef("--format must be text or github, got %q", c.format)
 	}
+	if c.url != "" && (!c.trace || c.latest > 0) {
+		return usagef("--url goes with --trace, without --latest")
+	}
 	p, err := c.project(false)
 	if err != nil {
 		return err
 	}
-	res, err := p.Lint(ctx, migration.LintOptions{Latest: c.latest})
-	if err != nil {
-		return err
-	}
-	switch {
-	case c.json:
-		if err := c.printJSON(res); err != nil {
+	var trace *migration.TraceResult
+	if c.trace {
+		if trace, err = p.Trace(ctx, migration.TraceOptions{Latest: c.latest, URL: c.url}); err != nil {
 			return err
 		}
-	case c.format == "github":
-		printAnnotations(c, res.Findings)
-	default:
-		for _, f := range res.Findings {
-			fmt.Fprintln(c.stdout, filepath.Join(c.dir, f.String()))
+	}
+	res := &migration.LintResult{Findings: []migration.Finding{}}
+	// With --url, lint the pending files: the newest ones.
+	if c.url == "" || len(trace.Files) > 0 {
+		latest := c.latest
+		if c.url != "" {
+			latest = len(trace.Files)
 		}
+		if res, err = p.Lint(ctx, migration.LintOptions{Latest: latest}); err != nil {
+			return err
+		}
+	}
+	if err := printLint(c, res, trace); err != nil {
+		return err
 	}
 	if res.Unacknowledged > 0 {
 		return fmt.Errorf("%d finding(s) not acknowledged: fix the file or add \"-- atlas:nolint <analyzer>\" above the statement", res.Unacknowledged)
@@ -252,6 +265,51 @@ func runLint(ctx context.Context, c *cli, pos []string) error {
 		fmt.Fprintf(c.stdout, "lint: no unacknowledged findings\n")
 	}
 	return nil
+}
+
+// printLint renders the findings and, with --trace, the trace.
+func printLint(c *cli, res *migration.LintResult, trace *migration.TraceResult) error {
+	switch {
+	case c.json:
+		return c.printJSON(struct {
+			*migration.LintResult
+			Trace *migration.TraceResult `json:"trace,omitempty"`
+		}{res, trace})
+	case c.format == "github":
+		printAnnotations(c, res.Findings)
+	default:
+		for _, f := range res.Findings {
+			fmt.Fprintln(c.stdout, filepath.Join(c.dir, f.String()))
+		}
+	}
+	if trace != nil {
+		printTrace(c, trace)
+	}
+	return nil
+}
+
+// printTrace prints each statement with the locks it took and the tables
+// it rewrote.
+func printTrace(c *cli, tr *migration.TraceResult) {
+	w := c.stdout
+	if len(tr.Statements) == 0 {
+		fmt.Fprintln(w, "trace: no statements")
+		return
+	}
+	fmt.Fprintln(w, "trace (each statement in its own transaction on a scratch database):")
+	for _, st := range tr.Statements {
+		fmt.Fprintf(w, "%s:%d: %s\n", filepath.Join(c.dir, st.File), st.Line, st.Statement)
+		if !st.Traced {
+			fmt.Fprintln(w, "    not traced: it runs outside a transaction (txmode none)")
+			continue
+		}
+		for _, l := range st.Locks {
+			fmt.Fprintf(w, "    %-24s %s\n", l.Mode, l.Relation)
+		}
+		for _, r := range st.Rewrites {
+			fmt.Fprintf(w, "    rewrites %s\n", r)
+		}
+	}
 }
 
 // printAnnotations prints findings as GitHub Actions workflow commands:

@@ -47,6 +47,7 @@ const (
 	usesDevURL                  // --dev-url: scratch databases
 	usesSchema                  // --schema: the desired-state file
 	usesJSON                    // --json: results as JSON
+	usesLive                    // --lock-wait, --lock-timeout, --statement-timeout, --retries
 )
 
 // cli holds the parsed flags of one invocation.
@@ -55,10 +56,14 @@ type cli struct {
 
 	dir, schema, url, devURL string
 	check, dryRun, force     bool
+	trace                    bool
 	json                     bool
 	format                   string
 	to                       string
 	latest                   int
+
+	lockWait, lockTimeout, statementTimeout time.Duration
+	retries                                 int
 }
 
 var commands = []command{
@@ -83,13 +88,17 @@ generated (the alembic check of versiona).`,
 own transaction, under a PostgreSQL advisory lock, recording each in
 atlas_schema_revisions.atlas_schema_revisions. Refuses to start when atlas.sum does
 not match or an applied file changed. A failing statement rolls back its file,
-is recorded, and is printed with its file and line; apply again after fixing.`,
+is recorded, and is printed with its file and line; apply again after fixing.
+On a live database: the lock is waited for at most --lock-wait, naming its holder
+every few seconds on stderr; each statement runs under --lock-timeout, and a file
+that hits it is rolled back and retried (--retries), printing the sessions that
+blocked it. A "-- atlas:txmode none" file resumes at the statement that timed out.`,
 		flags: func(fs *flag.FlagSet, c *cli) {
 			fs.StringVar(&c.to, "to", "", "apply up to and including `VERSION`")
 			fs.BoolVar(&c.dryRun, "dry-run", false, "print the SQL that would run and touch nothing")
 		},
 		run:  runApply,
-		uses: usesURL,
+		uses: usesURL | usesLive,
 	},
 	{
 		name: "down", args: "[N]", summary: "revert the last N migrations (alembic downgrade -N|REV|base)",
@@ -98,14 +107,14 @@ is recorded, and is printed with its file and line; apply again after fixing.`,
 target on a scratch database and the change from the live schema to that state is
 planned, printed and applied in one transaction; the reverted revisions are deleted.
 Refuses when the live schema differs from what the directory builds at the current
-version, unless --force.`,
+version, unless --force. The lock wait, lock timeout and retries are apply's.`,
 		flags: func(fs *flag.FlagSet, c *cli) {
 			fs.StringVar(&c.to, "to", "", "revert to `VERSION` (kept applied); 0 reverts all")
 			fs.BoolVar(&c.dryRun, "dry-run", false, "print the SQL that would run and touch nothing")
 			fs.BoolVar(&c.force, "force", false, "revert even when the live schema drifted")
 		},
 		run:  runDown,
-		uses: usesURL | usesDevURL,
+		uses: usesURL | usesDevURL | usesLive,
 	},
 	{
 		name: "status", summary: "current version, pending files, last error, history (alembic current/history)",
@@ -115,13 +124,22 @@ applied history (version, description, applied at, duration). Touches nothing.`,
 		uses: usesURL | usesJSON,
 	},
 	{
-		name: "lint", summary: "run Atlas's analyzers on migration files",
+		name: "lint", summary: "check migration files for destructive changes and blocking locks",
 		help: `Runs Atlas's PostgreSQL analyzers (destructive, data-dependent, constraint drops,
-backward-incompatible) on the migration files and prints findings as
+backward-incompatible) and the lock-aware rules (analyzer "locks", codes PG101-PG111:
+statements whose locks block an existing table's readers or writers, with the lock
+taken and the safe alternative) on the migration files and prints findings as
 file:line: message. Exits 1 on a finding the file does not acknowledge with an
-"-- atlas:nolint [analyzer|code]" comment on the statement (or at the top of the file).`,
+"-- atlas:nolint [analyzer|code]" comment on the statement (or at the top of the file).
+With --trace it also replays the checked files statement by statement on a scratch
+database, each statement in its own transaction, and prints the locks each one took
+(relation and mode, from pg_locks before its commit) and the tables it rewrote. With
+--trace --url, the files checked and traced are those pending on that database,
+replayed on a scratch database at its current version (the database is only read).`,
 		flags: func(fs *flag.FlagSet, c *cli) {
 			fs.IntVar(&c.latest, "latest", 0, "check only the newest `N` files (0: all)")
+			fs.BoolVar(&c.trace, "trace", false, "also print the locks each statement takes and the tables it rewrites")
+			fs.StringVar(&c.url, "url", "", "with --trace: check and trace the files pending on the database at `URL`")
 			fs.StringVar(&c.format, "format", "text", "output `FORMAT`: text, or github for GitHub Actions annotations")
 		},
 		run:  runLint,
@@ -195,6 +213,9 @@ func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr
 	if cmd.uses&usesJSON != 0 {
 		fs.BoolVar(&c.json, "json", false, "print the result as JSON (fields documented in the README)")
 	}
+	if cmd.uses&usesLive != 0 {
+		liveFlags(fs, c)
+	}
 	if cmd.flags != nil {
 		cmd.flags(fs, c)
 	}
@@ -215,6 +236,38 @@ func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr
 		return &usageError{msg: err.Error()}
 	}
 	return cmd.run(ctx, c, pos)
+}
+
+// liveFlags declares the flags that bound waits on a live database.
+func liveFlags(fs *flag.FlagSet, c *cli) {
+	fs.DurationVar(&c.lockWait, "lock-wait", migration.DefaultLockWait,
+		"wait at most `DURATION` for the migration lock held by another run (0: try once)")
+	fs.DurationVar(&c.lockTimeout, "lock-timeout", migration.DefaultLockTimeout,
+		"lock_timeout of each statement: give up waiting for a table lock after `DURATION` and retry the file (0: no limit)")
+	fs.DurationVar(&c.statementTimeout, "statement-timeout", 0,
+		"statement_timeout of each statement, `DURATION` (0: no limit)")
+	fs.IntVar(&c.retries, "retries", migration.DefaultRetries,
+		"run a file again up to `N` times after a lock timeout (0: never)")
+}
+
+// live copies the live-database flags to p, refusing negative values.
+func (c *cli) live(p *migration.Project) error {
+	if c.lockWait < 0 || c.lockTimeout < 0 || c.statementTimeout < 0 || c.retries < 0 {
+		return usagef("--lock-wait, --lock-timeout, --statement-timeout and --retries must not be negative")
+	}
+	p.LockWait, p.LockTimeout, p.StatementTimeout, p.Retries = orNone(c.lockWait), orNone(c.lockTimeout), c.statementTimeout, c.retries
+	if c.retries == 0 {
+		p.Retries = -1
+	}
+	return nil
+}
+
+// orNone maps a flag's 0 ("none") to the Project's negative value.
+func orNone(d time.Duration) time.Duration {
+	if d == 0 {
+		return -1
+	}
+	return d
 }
 
 // parseInterleaved parses flags placed before, between or after the
@@ -244,22 +297,29 @@ func (c *cli) openDir(create bool) (*atlas.LocalDir, error) {
 	return migration.OpenDir(c.dir, create)
 }
 
-// project opens the directory as a project whose progress is printed
-// (unless the result is printed as JSON).
+// project opens the directory as a project whose progress is printed:
+// the steps on stdout (unless the result is printed as JSON), the waits on
+// a live database on stderr.
 func (c *cli) project(create bool) (*migration.Project, error) {
 	dir, err := c.openDir(create)
 	if err != nil {
 		return nil, err
 	}
-	p := &migration.Project{Dir: dir, Schema: c.schema, DevURL: c.devURL}
-	if !c.json {
-		p.Progress = c.progress
-	}
+	p := &migration.Project{Dir: dir, Schema: c.schema, DevURL: c.devURL, Progress: c.progress}
 	return p, nil
 }
 
 // progress prints the steps of a long operation.
 func (c *cli) progress(e migration.Event) {
+	switch e.Kind {
+	case migration.EventLockWait:
+		printLockWait(c.stderr, e)
+	case migration.EventRetrying:
+		printRetry(c.stderr, e)
+	}
+	if c.json {
+		return
+	}
 	switch e.Kind {
 	case migration.EventApplying:
 		fmt.Fprintf(c.stdout, "applying %s\n", e.File)
@@ -267,6 +327,31 @@ func (c *cli) progress(e migration.Event) {
 		fmt.Fprintf(c.stdout, "  ok (%s)\n", e.Duration.Round(time.Millisecond))
 	case migration.EventFailed:
 		fmt.Fprintf(c.stdout, "  FAILED after %s\n", e.Duration.Round(time.Millisecond))
+	}
+}
+
+// printLockWait says who holds the migration lock being waited for.
+func printLockWait(w io.Writer, e migration.Event) {
+	by := "another session"
+	if e.Holder.PID != 0 {
+		by = e.Holder.String()
+	}
+	fmt.Fprintf(w, "waiting for the migration lock (%s so far), held by %s\n", e.Duration.Round(time.Second), by)
+}
+
+// printRetry says that an attempt hit the lock timeout, behind whom, and
+// when the next one starts.
+func printRetry(w io.Writer, e migration.Event) {
+	what := "the revert"
+	if e.File != "" {
+		what = e.File
+	}
+	fmt.Fprintf(w, "%s: attempt %d hit the lock timeout; retrying in %s\n", what, e.Attempt, e.Pause.Round(time.Millisecond))
+	if len(e.Blockers) == 0 {
+		fmt.Fprintln(w, "  blocked by: (sessions gone before they could be read)")
+	}
+	for _, b := range e.Blockers {
+		fmt.Fprintf(w, "  blocked by %s\n", b)
 	}
 }
 

@@ -15,7 +15,8 @@ import (
 
 // ApplyAll brings the database at dbURL to the newest version in dir, with
 // the same checks, lock and revisions table as `migrate apply`. It is what
-// programs and tests call to get a migrated database. It returns an error
+// programs and tests call to get a migrated database, with the default lock
+// wait, lock timeout and retries of a zero Project. It returns an error
 // naming the file (and statement) when a check or a migration fails.
 func ApplyAll(ctx context.Context, dbURL string, dir migrate.Dir) error {
 	_, err := (&Project{Dir: dir}).Apply(ctx, dbURL, ApplyOptions{})
@@ -54,7 +55,16 @@ func (r *ApplyResult) Names() []string {
 
 // Apply runs the pending migration files on the database at dbURL, in
 // order, each in its own transaction (unless the file says
-// "-- atlas:txmode none"), under the advisory lock LockName.
+// "-- atlas:txmode none"), under the advisory lock LockName, waited for at
+// most p.LockWait.
+//
+// Each statement runs under p.LockTimeout (and p.StatementTimeout). A file
+// that hits the lock timeout is rolled back and run again, up to p.Retries
+// times; a file outside a transaction resumes at the statement that timed
+// out, after dropping the invalid index a failed CREATE INDEX CONCURRENTLY
+// left. Retries are reported as EventRetrying, with the sessions that
+// blocked the attempt; a file that exhausts them fails with an *ApplyError
+// of Cause CauseLockTimeout.
 //
 // Before anything runs, atlas.sum must match the directory, every file must
 // be named "<version>_<name>.sql", no applied file may have changed since
@@ -80,8 +90,7 @@ func (p *Project) Apply(ctx context.Context, dbURL string, opts ApplyOptions) (*
 	if res := p.atHead(ctx, sess, opts); res != nil {
 		return res, nil
 	}
-	p.report(Event{Kind: EventLocking})
-	unlock, err := sess.lock(ctx, p.lockTimeout())
+	unlock, err := p.lock(ctx, sess)
 	if err != nil {
 		return nil, err
 	}

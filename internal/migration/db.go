@@ -16,6 +16,7 @@ import (
 	"github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/versiona/versiona/internal/dburl"
+	"github.com/versiona/versiona/internal/locks"
 )
 
 // openDB opens a pool on the database at s (a URL or keyword/value string),
@@ -33,6 +34,9 @@ func openDB(ctx context.Context, s string) (*sql.DB, error) {
 	// A migration run sends each query a handful of times at most: one
 	// round trip per query beats preparing and caching statements.
 	conn.DefaultQueryExecMode = pgx.QueryExecModeExec
+	if conn.RuntimeParams["application_name"] == "" {
+		conn.RuntimeParams["application_name"] = ApplicationName
+	}
 	db := stdlib.OpenDB(*conn)
 	pctx, cancel := context.WithTimeout(ctx, conn.ConnectTimeout)
 	defer cancel()
@@ -50,6 +54,7 @@ type session struct {
 	db   *sql.DB
 	conn *sql.Conn
 	drv  migrate.Driver
+	pid  int // backend pid of conn
 }
 
 // connect refuses a directory with a stray file or a stale atlas.sum, then
@@ -67,22 +72,34 @@ func (p *Project) connect(ctx context.Context, dbURL string) (*session, error) {
 		db.Close()
 		return nil, fmt.Errorf("connecting: %w", err)
 	}
-	drv, err := postgres.Open(conn)
-	if err != nil {
-		conn.Close()
-		db.Close()
+	s := &session{db: db, conn: conn}
+	if err := conn.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&s.pid); err != nil {
+		s.Close()
+		return nil, fmt.Errorf("connecting: %w", err)
+	}
+	if s.drv, err = postgres.Open(conn); err != nil {
+		s.Close()
 		return nil, fmt.Errorf("opening driver: %w", err)
 	}
-	return &session{db: db, conn: conn, drv: drv}, nil
+	return s, nil
 }
 
-// lock takes the advisory lock LockName, waiting at most timeout. The lock
-// also ends with the session, so an error of the returned unlock changes
-// nothing once the session is closed.
-func (s *session) lock(ctx context.Context, timeout time.Duration) (schema.UnlockFunc, error) {
-	unlock, err := s.drv.Lock(ctx, LockName, timeout)
+// lock takes the advisory lock LockName on the session, waiting at most
+// p's lock wait and reporting the holder through p.Progress meanwhile. The
+// lock also ends with the session, so an error of the returned unlock
+// changes nothing once the session is closed. It returns a one-line error
+// wrapping locks.ErrLocked at the deadline, or ctx.Err() once ctx is done.
+func (p *Project) lock(ctx context.Context, s *session) (unlock func() error, err error) {
+	p.report(Event{Kind: EventLocking})
+	l := p.lockTuning
+	l.Name, l.Wait = LockName, p.lockWait()
+	start := time.Now()
+	l.OnWait = func(h locks.Holder) {
+		p.report(Event{Kind: EventLockWait, Holder: h, Duration: time.Since(start)})
+	}
+	unlock, err = l.Acquire(ctx, s.conn)
 	if err != nil {
-		return nil, fmt.Errorf("acquiring lock %q: %w", LockName, err)
+		return nil, fmt.Errorf("waiting for the migration lock: %w", err)
 	}
 	return unlock, nil
 }

@@ -19,8 +19,17 @@
 //     that no applied file changed and that none is out of order.
 //   - [Project.Down] reverts to an earlier version by planning the change
 //     from the live schema to the directory's state at that version.
-//   - [Project.Status], [Project.Lint], [Project.Validate], [Rehash] and
-//     [NewFile] complete the set.
+//   - [Project.Lint] runs Atlas's analyzers and the lock-aware rules of
+//     package locks; [Project.Trace] replays files statement by statement
+//     and reports the locks each took and the tables it rewrote.
+//   - [Project.Status], [Project.Validate], [Rehash] and [NewFile]
+//     complete the set.
+//
+// On a live database, Apply and Down wait for the advisory lock at most
+// [Project.LockWait], naming its holder through [Project.Progress]; every
+// statement runs under [Project.LockTimeout], and a file that hits it is
+// rolled back and retried ([Project.Retries]), each failed attempt
+// reported with the sessions that blocked it.
 //
 // Programs that only need "bring this database to head" call [ApplyAll].
 //

@@ -39,7 +39,9 @@ var ErrDrift = errors.New("the live schema differs from the migration directory 
 // scratch database, plans the change from the live schema to that state
 // (the revisions schema left alone), and applies it in one transaction
 // together with deleting the reverted revisions, under the advisory lock
-// LockName. On drift it returns the result, with Drift filled, and an
+// LockName (waited for at most p.LockWait). The transaction runs under
+// p.LockTimeout and is retried, as Apply retries a file, when it hits it;
+// when every attempt did, the error wraps a *LockTimeoutError. On drift it returns the result, with Drift filled, and an
 // error wrapping ErrDrift.
 func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*DownResult, error) {
 	if opts.N < 0 {
@@ -51,8 +53,7 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 	}
 	defer sess.Close()
 	if !opts.DryRun {
-		p.report(Event{Kind: EventLocking})
-		unlock, err := sess.lock(ctx, p.lockTimeout())
+		unlock, err := p.lock(ctx, sess)
 		if err != nil {
 			return nil, err
 		}
@@ -72,7 +73,7 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 	if opts.DryRun {
 		return res, nil
 	}
-	if err := revert(ctx, sess.conn, plan, res.Reverted); err != nil {
+	if err := p.revert(ctx, sess, plan, res.Reverted); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -191,26 +192,37 @@ func checkDrift(ctx context.Context, drv migrate.Driver, expected, live *schema.
 	return fmt.Errorf("%w (version %s): revert by hand, or pass --force", ErrDrift, res.From)
 }
 
-// revert runs plan and deletes the reverted revisions in one transaction.
-func revert(ctx context.Context, conn *sql.Conn, plan *migrate.Plan, reverted []string) error {
-	err := withTx(ctx, conn, func(tx *sql.Tx) error {
-		if plan != nil {
-			for _, c := range plan.Changes {
-				if _, err := tx.ExecContext(ctx, c.Cmd, c.Args...); err != nil {
-					return fmt.Errorf("%w\n  statement: %s", err, firstLine(c.Cmd))
-				}
-			}
-		}
-		store := NewRevisions(tx)
-		for _, v := range reverted {
-			if err := store.DeleteRevision(ctx, v); err != nil {
+// revert runs plan and deletes the reverted revisions in one transaction,
+// under p's timeouts and retried after a lock timeout.
+func (p *Project) revert(ctx context.Context, sess *session, plan *migrate.Plan, reverted []string) error {
+	err := p.withRetries(ctx, sess, "", func(int) error {
+		return withTx(ctx, sess.conn, func(tx *sql.Tx) error {
+			if err := p.setTimeouts(ctx, tx, true); err != nil {
 				return err
 			}
-		}
-		return nil
+			return revertIn(ctx, tx, plan, reverted)
+		})
 	})
 	if err != nil {
 		return fmt.Errorf("reverting: %w", err)
+	}
+	return nil
+}
+
+// revertIn runs plan and deletes the reverted revisions on tx.
+func revertIn(ctx context.Context, tx *sql.Tx, plan *migrate.Plan, reverted []string) error {
+	if plan != nil {
+		for _, c := range plan.Changes {
+			if _, err := tx.ExecContext(ctx, c.Cmd, c.Args...); err != nil {
+				return fmt.Errorf("%w\n  statement: %s", err, firstLine(c.Cmd))
+			}
+		}
+	}
+	store := NewRevisions(tx)
+	for _, v := range reverted {
+		if err := store.DeleteRevision(ctx, v); err != nil {
+			return err
+		}
 	}
 	return nil
 }

@@ -12,7 +12,13 @@ import (
 	"ariga.io/atlas/sql/schema"
 	"ariga.io/atlas/sql/sqlcheck"
 	"ariga.io/atlas/sql/sqlclient"
+
+	"github.com/versiona/versiona/internal/locks"
 )
+
+// LocksAnalyzer is the Analyzer name of the lock-aware findings (codes
+// PG1xx, see package locks), for "-- atlas:nolint locks".
+const LocksAnalyzer = "locks"
 
 // LintOptions selects the files Lint checks.
 type LintOptions struct {
@@ -26,6 +32,12 @@ type Finding struct {
 	Analyzer string `json:"analyzer"` // analyzer name, e.g. "destructive"
 	Code     string `json:"code"`     // Atlas check code, e.g. "DS103"
 	Text     string `json:"text"`     // what was found
+	// Lock, Blocks and Fix are set for the findings of LocksAnalyzer: the
+	// lock the statement takes, what it blocks while held, and the safe
+	// alternative (all three are also in Text).
+	Lock   string `json:"lock,omitempty"`
+	Blocks string `json:"blocks,omitempty"`
+	Fix    string `json:"fix,omitempty"`
 	// Acknowledged is set when the file opts out with an atlas:nolint
 	// directive naming the analyzer or code (or nothing, meaning all).
 	Acknowledged bool `json:"acknowledged"`
@@ -52,9 +64,12 @@ type LintResult struct {
 
 // Lint runs Atlas's analyzers for PostgreSQL (destructive changes,
 // data-dependent changes, constraint drops, backward-incompatible changes)
-// on migration files. The changes each statement makes are found by running
-// the directory on a scratch database and inspecting it around every
-// statement. A finding is acknowledged by "-- atlas:nolint [name|code…]"
+// and the lock-aware rules of package locks (LocksAnalyzer: statements
+// whose locks block an existing table's readers or writers) on migration
+// files. The changes each statement makes are found by running the
+// directory on a scratch database and inspecting it around every
+// statement; the tables that exist before each file are read there too. A
+// finding is acknowledged by "-- atlas:nolint [name|code…]"
 // on the statement, or at the top of the file followed by a blank line.
 func (p *Project) Lint(ctx context.Context, opts LintOptions) (*LintResult, error) {
 	if err := checkDir(p.Dir); err != nil {
@@ -105,6 +120,10 @@ func (p *Project) Lint(ctx context.Context, opts LintOptions) (*LintResult, erro
 
 // lintFile runs f on the scratch database and the analyzers on its changes.
 func lintFile(ctx context.Context, d *scratchDB, analyzers []sqlcheck.Analyzer, f migrate.File) ([]Finding, error) {
+	lockFindings, err := lintLocks(ctx, d, f)
+	if err != nil {
+		return nil, err
+	}
 	pf, err := fileChanges(ctx, d, f)
 	if err != nil {
 		return nil, err
@@ -135,7 +154,66 @@ func lintFile(ctx context.Context, d *scratchDB, analyzers []sqlcheck.Analyzer, 
 			}
 		}
 	}
+	for _, lf := range lockFindings {
+		findings = append(findings, lockFinding(pf, lf))
+	}
 	return findings, nil
+}
+
+// lintLocks checks f with the lock-aware rules, knowing from the scratch
+// database (at the version before f) which tables exist.
+func lintLocks(ctx context.Context, d *scratchDB, f migrate.File) ([]locks.Finding, error) {
+	env, err := locks.ReadEnv(ctx, d.db)
+	if err != nil {
+		return nil, fmt.Errorf("linting %s: %w", f.Name(), err)
+	}
+	env.Transactional = !noTransaction(f)
+	decls, err := migrate.FileStmtDecls(d.drv, f)
+	if err != nil {
+		return nil, fmt.Errorf("reading statements of %s: %w", f.Name(), err)
+	}
+	stmts := make([]locks.Statement, len(decls))
+	for i, s := range decls {
+		stmts[i] = locks.Statement{Text: s.Text, Pos: s.Pos}
+	}
+	return locks.Lint(stmts, env), nil
+}
+
+// lockFinding turns a finding of package locks into a Finding of pf's file.
+func lockFinding(pf *sqlcheck.File, lf locks.Finding) Finding {
+	text := lf.Text
+	if lf.Lock != "" {
+		text += fmt.Sprintf(": takes %s, blocking %s", lf.Lock, lf.Blocks)
+	}
+	text += "; instead: " + lf.Fix
+	return Finding{
+		File:         pf.File.Name(),
+		Line:         lineAt(pf.File.Bytes(), lf.Pos),
+		Analyzer:     LocksAnalyzer,
+		Code:         lf.Code,
+		Text:         text,
+		Lock:         lf.Lock,
+		Blocks:       lf.Blocks,
+		Fix:          lf.Fix,
+		Acknowledged: acknowledged(pf, stmtAt(pf, lf.Pos), LocksAnalyzer, lf.Code),
+	}
+}
+
+// stmtAt returns the position of the statement of pf holding byte offset pos.
+func stmtAt(pf *sqlcheck.File, pos int) int {
+	start := 0
+	for _, c := range pf.Changes {
+		if c.Stmt.Pos <= pos {
+			start = c.Stmt.Pos
+		}
+	}
+	return start
+}
+
+// noTransaction reports whether f is marked "-- atlas:txmode none".
+func noTransaction(f migrate.File) bool {
+	lf, ok := f.(*migrate.LocalFile)
+	return ok && slices.Contains(lf.Directive("txmode"), "none")
 }
 
 // fileChanges runs f on the scratch database statement by statement and

@@ -581,7 +581,7 @@ func TestProject_Lint(t *testing.T) {
 	p, path := newProject(t)
 	writeFile(t, filepath.Join(path, "20250101000000_one.sql"), "CREATE TABLE um (id int, nome text);\n")
 	drop := filepath.Join(path, "20250101000001_drop.sql")
-	writeFile(t, drop, "CREATE INDEX um_id ON um (id);\nALTER TABLE um DROP COLUMN nome;\n")
+	writeFile(t, drop, "CREATE TABLE dois (id int);\nALTER TABLE um DROP COLUMN nome;\n")
 	if err := migration.Rehash(p.Dir); err != nil {
 		t.Fatal(err)
 	}
@@ -602,7 +602,7 @@ func TestProject_Lint(t *testing.T) {
 		t.Fatalf("finding text = %q", got)
 	}
 
-	writeFile(t, drop, "CREATE INDEX um_id ON um (id);\n-- atlas:nolint destructive\nALTER TABLE um DROP COLUMN nome;\n")
+	writeFile(t, drop, "CREATE TABLE dois (id int);\n-- atlas:nolint destructive\nALTER TABLE um DROP COLUMN nome;\n")
 	if err := migration.Rehash(p.Dir); err != nil {
 		t.Fatal(err)
 	}

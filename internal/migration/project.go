@@ -4,14 +4,28 @@ import (
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
+
+	"github.com/versiona/versiona/internal/locks"
 )
 
 // LockName is the PostgreSQL advisory lock held while applying or reverting.
 // It is the Atlas CLI's, so the two tools never migrate a database at once.
-const LockName = "atlas_migrate_execute"
+const LockName = locks.MigrationLock
 
 // OperatorVersion is recorded in the operator_version column.
 const OperatorVersion = "versiona migrate"
+
+// ApplicationName is the application_name of the sessions that migrate a
+// database, as other sessions see it in pg_stat_activity.
+const ApplicationName = "versiona migrate"
+
+// Defaults of the Project fields that bound waits on a live database.
+const (
+	DefaultLockWait    = time.Minute     // wait for the advisory lock LockName
+	DefaultLockTimeout = 2 * time.Second // lock_timeout of each statement
+	DefaultRetries     = 5               // retries of a file after a lock timeout
+	DefaultRetryPause  = time.Second     // first pause before a retry; it doubles
+)
 
 // Project is a migration directory with the desired schema it is generated
 // from. The zero value of every field but Dir is usable.
@@ -31,8 +45,30 @@ type Project struct {
 	// starts or ends (a file being applied, say), from the calling
 	// goroutine.
 	Progress func(Event)
-	// LockTimeout bounds the wait for the advisory lock; zero means a minute.
+
+	// LockWait bounds the wait for the advisory lock LockName (Apply and
+	// Down); zero means DefaultLockWait, a negative value a single try.
+	LockWait time.Duration
+	// LockTimeout is the lock_timeout each migration statement runs
+	// under: a statement that waits longer for a lock fails, and its file
+	// is rolled back and retried. Zero means DefaultLockTimeout, a negative
+	// value no limit.
 	LockTimeout time.Duration
+	// StatementTimeout is the statement_timeout of each migration
+	// statement; zero or negative means no limit. A statement that runs
+	// longer fails its file, which is not retried.
+	StatementTimeout time.Duration
+	// Retries is how many times a file that hit the lock timeout is run
+	// again; zero means DefaultRetries, a negative value none.
+	Retries int
+	// RetryPause is the pause before the first retry; each later pause
+	// doubles it, less a random part of up to half. Zero means
+	// DefaultRetryPause.
+	RetryPause time.Duration
+
+	// lockTuning holds the advisory lock's timings (poll and report
+	// intervals), shortened by tests.
+	lockTuning locks.Lock
 }
 
 // EventKind says what an Event reports.
@@ -40,17 +76,28 @@ type EventKind string
 
 // The steps reported to Project.Progress.
 const (
-	EventApplying EventKind = "applying" // a file starts; File is set
-	EventApplied  EventKind = "applied"  // a file committed; File and Duration are set
-	EventFailed   EventKind = "failed"   // a file failed; File and Duration are set
-	EventLocking  EventKind = "locking"  // waiting for the advisory lock LockName
+	EventApplying EventKind = "applying"  // a file starts; File is set
+	EventApplied  EventKind = "applied"   // a file committed; File and Duration are set
+	EventFailed   EventKind = "failed"    // a file failed; File and Duration are set
+	EventLocking  EventKind = "locking"   // waiting for the advisory lock LockName starts
+	EventLockWait EventKind = "lock wait" // still waiting for LockName; Holder and Duration are set
+	// EventRetrying: an attempt of File hit the lock timeout; Attempt,
+	// Err, Blockers and Pause (before the next attempt) are set.
+	EventRetrying EventKind = "retrying"
 )
 
 // Event is one step of an operation, reported as it happens.
 type Event struct {
-	Kind     EventKind
-	File     string        // migration file name, when the step concerns one
-	Duration time.Duration // time the file took, for EventApplied and EventFailed
+	Kind EventKind
+	File string // migration file name, when the step concerns one
+	// Duration is the time the file took (EventApplied, EventFailed) or
+	// the time waited so far (EventLockWait).
+	Duration time.Duration
+	Holder   locks.Holder    // session holding LockName (EventLockWait); zero if unknown
+	Attempt  int             // the attempt that failed, from 1 (EventRetrying)
+	Err      error           // why it failed (EventRetrying)
+	Blockers []locks.Blocker // sessions the failed attempt waited behind (EventRetrying)
+	Pause    time.Duration   // pause before the next attempt (EventRetrying)
 }
 
 func (p *Project) report(e Event) {
@@ -59,9 +106,40 @@ func (p *Project) report(e Event) {
 	}
 }
 
+func (p *Project) lockWait() time.Duration {
+	switch {
+	case p.LockWait == 0:
+		return DefaultLockWait
+	case p.LockWait < 0:
+		return 0
+	}
+	return p.LockWait
+}
+
 func (p *Project) lockTimeout() time.Duration {
-	if p.LockTimeout <= 0 {
-		return time.Minute
+	switch {
+	case p.LockTimeout == 0:
+		return DefaultLockTimeout
+	case p.LockTimeout < 0:
+		return 0
 	}
 	return p.LockTimeout
+}
+
+// attempts is how many times a file may run: once, plus its retries.
+func (p *Project) attempts() int {
+	switch {
+	case p.Retries == 0:
+		return 1 + DefaultRetries
+	case p.Retries < 0:
+		return 1
+	}
+	return 1 + p.Retries
+}
+
+func (p *Project) retryPause() time.Duration {
+	if p.RetryPause <= 0 {
+		return DefaultRetryPause
+	}
+	return p.RetryPause
 }
