@@ -49,7 +49,11 @@ func (r *DiffResult) MarshalJSON() ([]byte, error) {
 // as "<version>_<name>.sql", updating atlas.sum. When they agree nothing is
 // written and the result is InSync.
 //
-// It returns an *UnsupportedError, writing nothing, when the schema file
+// Every plan is verified: the directory plus the planned file, replayed,
+// must have exactly the schema fingerprint of the schema file loaded
+// (package fingerprint), and so must the directory alone for Diff to
+// report InSync. It returns a *VerifyError, writing nothing, naming each
+// fact that differs. It returns an *UnsupportedError, writing nothing, when the schema file
 // holds objects the engine would leave out of the migration, and a
 // *StatementError when the schema file or a migration file does not load.
 func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*DiffResult, error) {
@@ -173,11 +177,16 @@ func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB
 }
 
 // planDiff plans the file leading from the current state to the desired
-// one, filling res, and verifies it. It returns nil when they agree.
+// one, filling res, and verifies it by the fingerprint (verify.go). It
+// returns nil when they agree, and a *VerifyError when the fingerprints
+// differ after the plan, or without one.
 func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, res *DiffResult) (migrate.File, error) {
 	changes, err := realmDiff(st.cur.drv, st.current, st.desired)
-	if err != nil || len(changes) == 0 {
+	if err != nil {
 		return nil, err
+	}
+	if len(changes) == 0 {
+		return nil, p.verifyInSync(ctx, st)
 	}
 	plan, err := st.cur.drv.PlanChanges(ctx, name, changes, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred
@@ -193,31 +202,11 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, res
 	if err != nil {
 		return nil, fmt.Errorf("formatting migration: %w", err)
 	}
-	if err := verifyPlan(ctx, st, file); err != nil {
+	if err := p.verifyPlan(ctx, st, file); err != nil {
 		return nil, err
 	}
 	res.File, res.SQL, res.Warnings = file.Name(), string(file.Bytes()), destructive(changes)
 	return file, nil
-}
-
-// verifyPlan replays file on the current state: it must lead to the desired
-// schema exactly, or anything left over would be silently lost.
-func verifyPlan(ctx context.Context, st *diffStates, file migrate.File) error {
-	if err := st.cur.replay(ctx, []migrate.File{file}); err != nil {
-		return fmt.Errorf("checking planned migration: %w", err)
-	}
-	after, err := inspect(ctx, st.cur.drv)
-	if err != nil {
-		return err
-	}
-	left, err := realmDiff(st.cur.drv, after, st.desired)
-	if err != nil {
-		return fmt.Errorf("checking planned migration: %w", err)
-	}
-	if len(left) > 0 {
-		return fmt.Errorf("the planned migration does not reach the schema; differences left: %s", strings.Join(describeChanges(left), "; "))
-	}
-	return nil
 }
 
 // destructive describes the changes that lose data: drops, and the drop +
@@ -262,34 +251,6 @@ func destructive(changes []schema.Change) []string {
 			strings.Join(droppedT, ", "), strings.Join(addedT, ", ")))
 	}
 	return warns
-}
-
-// describeChanges names changes for messages.
-func describeChanges(changes []schema.Change) []string {
-	out := make([]string, 0, len(changes))
-	for _, c := range changes {
-		switch c := c.(type) {
-		case *schema.AddSchema:
-			out = append(out, "add schema "+c.S.Name)
-		case *schema.DropSchema:
-			out = append(out, "drop schema "+c.S.Name)
-		case *schema.ModifySchema:
-			out = append(out, "modify schema "+c.S.Name)
-		case *schema.AddTable:
-			out = append(out, "add table "+c.T.Name)
-		case *schema.DropTable:
-			out = append(out, "drop table "+c.T.Name)
-		case *schema.ModifyTable:
-			out = append(out, fmt.Sprintf("modify table %s (%d change(s))", c.T.Name, len(c.Changes)))
-		case *schema.AddObject:
-			out = append(out, fmt.Sprintf("add %s", objectName(c.O)))
-		case *schema.DropObject:
-			out = append(out, "drop "+objectName(c.O))
-		default:
-			out = append(out, fmt.Sprintf("%T", c))
-		}
-	}
-	return out
 }
 
 func objectName(o schema.Object) string {

@@ -33,6 +33,10 @@ type Project struct {
 	Progress func(Event)
 	// LockTimeout bounds the wait for the advisory lock; zero means a minute.
 	LockTimeout time.Duration
+
+	// skipVerify turns off Diff's fingerprint verification; only the
+	// benchmark that measures its cost sets it.
+	skipVerify bool
 }
 
 // EventKind says what an Event reports.
