@@ -61,12 +61,11 @@ func (e *VerifyError) Error() string {
 	if len(e.Differences) == 1 {
 		return e.Differences[0].Text + " — " + e.Remedy
 	}
-	var b strings.Builder
-	fmt.Fprintf(&b, "%s — %s:", e.Problem, e.Remedy)
-	for _, d := range e.Differences {
-		b.WriteString("\n  " + d.Text)
+	texts := make([]string, len(e.Differences))
+	for i, d := range e.Differences {
+		texts[i] = d.Text
 	}
-	return b.String()
+	return e.Problem + " — " + e.Remedy + ":\n  " + strings.Join(texts, "\n  ")
 }
 
 // remedyDiff is what to do with a fact Diff cannot plan.
