@@ -100,10 +100,24 @@ func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*Dif
 }
 
 // diffStates are the two sides of a diff, each on its own scratch database:
-// the directory replayed, and the schema file loaded.
+// the directory replayed, and the schema file loaded. Their realms are
+// inspected only when the fingerprints differ (see inspect).
 type diffStates struct {
 	cur, des         *scratchDB
 	current, desired *schema.Realm
+}
+
+// inspect reads the realms of both sides at once.
+func (s *diffStates) inspect(ctx context.Context) error {
+	var (
+		wg             sync.WaitGroup
+		curErr, desErr error
+	)
+	wg.Add(2)
+	go func() { defer wg.Done(); s.current, curErr = inspect(ctx, s.cur.drv) }()
+	go func() { defer wg.Done(); s.desired, desErr = inspect(ctx, s.des.drv) }()
+	wg.Wait()
+	return errors.Join(curErr, desErr)
 }
 
 // Close drops both databases.
@@ -129,11 +143,11 @@ func buildStates(ctx context.Context, srv *scratchServer, files []migrate.File, 
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		st.cur, st.current, curErr = replayed(ctx, srv, files)
+		st.cur, curErr = replayed(ctx, srv, files)
 	}()
 	go func() {
 		defer wg.Done()
-		st.des, st.desired, unsupported, desErr = loaded(ctx, srv, schemaFile)
+		st.des, unsupported, desErr = loaded(ctx, srv, schemaFile)
 	}()
 	wg.Wait()
 	if err := errors.Join(curErr, desErr); err != nil {
@@ -145,48 +159,50 @@ func buildStates(ctx context.Context, srv *scratchServer, files []migrate.File, 
 	return st, nil
 }
 
-// replayed returns a new scratch database with files replayed, and its schema.
-func replayed(ctx context.Context, srv *scratchServer, files []migrate.File) (*scratchDB, *schema.Realm, error) {
+// replayed returns a new scratch database with files replayed.
+func replayed(ctx context.Context, srv *scratchServer, files []migrate.File) (*scratchDB, error) {
+	d, err := srv.create(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.replay(ctx, files); err != nil {
+		return d, fmt.Errorf("replaying migration directory: %w", err)
+	}
+	return d, nil
+}
+
+// loaded returns a new scratch database with the schema file loaded, and
+// the objects in it the engine cannot carry.
+func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB, []string, error) {
 	d, err := srv.create(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := d.replay(ctx, files); err != nil {
-		return d, nil, fmt.Errorf("replaying migration directory: %w", err)
-	}
-	r, err := inspect(ctx, d.drv)
-	return d, r, err
-}
-
-// loaded returns a new scratch database with the schema file loaded, its
-// schema, and the objects in it the engine cannot carry.
-func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB, *schema.Realm, []string, error) {
-	d, err := srv.create(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
 	if err := execFile(ctx, d.db, d.drv, f); err != nil {
-		return d, nil, nil, fmt.Errorf("loading schema: %w", err)
+		return d, nil, fmt.Errorf("loading schema: %w", err)
 	}
 	unsupported, err := unsupportedObjects(ctx, d.db)
-	if err != nil {
-		return d, nil, nil, err
-	}
-	r, err := inspect(ctx, d.drv)
-	return d, r, unsupported, err
+	return d, unsupported, err
 }
 
 // planDiff plans the file leading from the current state to the desired
 // one, filling res, and verifies it by the fingerprint (verify.go). It
-// returns nil when they agree, and a *VerifyError when the fingerprints
-// differ after the plan, or without one.
+// returns nil when the fingerprints agree, and a *VerifyError when they
+// differ after the plan, or when there is nothing to plan.
 func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, res *DiffResult) (migrate.File, error) {
+	inSync, mismatch, err := p.inSync(ctx, st)
+	if err != nil || inSync {
+		return nil, err
+	}
+	if err := st.inspect(ctx); err != nil {
+		return nil, err
+	}
 	changes, err := realmDiff(st.cur.drv, st.current, st.desired)
 	if err != nil {
 		return nil, err
 	}
 	if len(changes) == 0 {
-		return nil, p.verifyInSync(ctx, st)
+		return nil, mismatch
 	}
 	plan, err := st.cur.drv.PlanChanges(ctx, name, changes, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred

@@ -71,10 +71,25 @@ func (e *VerifyError) Error() string {
 // remedyDiff is what to do with a fact Diff cannot plan.
 const remedyDiff = "the engine cannot plan this change; write it by hand (migrate new)"
 
-// verifyInSync is Diff's in-sync decision when Atlas sees no change: the
-// directory is in sync only when its fingerprint is schema.sql's.
-func (p *Project) verifyInSync(ctx context.Context, st *diffStates) error {
-	return p.verifyStates(ctx, st, "schema.sql and the migrations differ in facts the engine does not plan")
+// inSync is Diff's in-sync decision, made before Atlas inspects anything:
+// the directory is in sync when its fingerprint is the schema file's.
+// Otherwise mismatch names the differences, for Diff to return when Atlas
+// plans nothing. With skipVerify the decision is Atlas's alone: never in
+// sync here, and no mismatch.
+func (p *Project) inSync(ctx context.Context, st *diffStates) (inSync bool, mismatch, err error) {
+	if p.skipVerify {
+		return false, nil, nil
+	}
+	err = p.verifyStates(ctx, st, "schema.sql and the migrations differ in facts the engine does not plan")
+	var verr *VerifyError
+	switch {
+	case err == nil:
+		return true, nil, nil
+	case errors.As(err, &verr):
+		return false, err, nil
+	default:
+		return false, nil, err
+	}
 }
 
 // verifyPlan replays the planned files on the current state, which must
