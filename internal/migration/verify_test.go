@@ -110,10 +110,31 @@ func TestProject_Diff_verified(t *testing.T) {
 			if d := verr.Differences; len(d) != 1 || d[0].Object != "column public.comentario.texto" || d[0].Attribute != "collation" {
 				t.Fatalf("differences = %+v", d)
 			}
+			// Atlas plans nothing for a COLLATE change: the refusal comes
+			// from the in-sync decision, not from a plan.
+			if !strings.Contains(verr.Problem, "facts the engine does not plan") {
+				t.Fatalf("problem = %q; want the in-sync decision's", verr.Problem)
+			}
 		}
 		sumAfter, _ := os.ReadFile(filepath.Join(path, "atlas.sum"))
 		if got := sqlFiles(t, path); len(got) != 3 || !bytes.Equal(sumBefore, sumAfter) {
 			t.Fatalf("refused diff wrote something: %v", got)
+		}
+	})
+
+	t.Run("a plan that leaves a fact behind is refused", func(t *testing.T) {
+		t.Parallel()
+		p, path := withHistory(t)
+		edited := strings.Replace(head, "CHECK (vagas > 0)", "CHECK (vagas > 1)", 1)
+		writeFile(t, p.Schema, strings.Replace(edited, "texto varchar(200) NOT NULL", `texto varchar(200) COLLATE "C" NOT NULL`, 1))
+		_, err := p.Diff(ctx, "both", migration.DiffOptions{})
+		var verr *migration.VerifyError
+		if !errors.As(err, &verr) || !strings.Contains(verr.Problem, "the planned migration does not reach") ||
+			len(verr.Differences) != 1 || verr.Differences[0].Object != "column public.comentario.texto" {
+			t.Fatalf("err = %v (%+v); want the plan's verification naming only the collation", err, verr)
+		}
+		if got := sqlFiles(t, path); len(got) != 3 {
+			t.Fatalf("refused diff wrote a file: %v", got)
 		}
 	})
 
