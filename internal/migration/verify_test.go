@@ -177,6 +177,26 @@ func TestProject_Down_verified(t *testing.T) {
 		}
 	})
 
+	t.Run("force overrides the drift check, not the result check", func(t *testing.T) {
+		t.Parallel()
+		p, _ := withHistory(t)
+		url := dbtest.URL(t)
+		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := openSQL(t, url).Exec(`CREATE FUNCTION intrusa() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$`); err != nil {
+			t.Fatal(err)
+		}
+		_, err := p.Down(ctx, url, migration.DownOptions{N: 1, Force: true})
+		var verr *migration.VerifyError
+		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "function public.intrusa(): only in the reverted database") {
+			t.Fatalf("forced down = %v; want a *VerifyError naming the function", err)
+		}
+		if n := revisionCount(t, url); n != 3 || !slices.Contains(tables(t, url), "matriculas") {
+			t.Fatalf("rolled-back down changed the database: %d revisions, tables %v", n, tables(t, url))
+		}
+	})
+
 	// The engine leaves functions out of its plan: a revert past a file that
 	// creates one does not reach the target, and is rolled back whole.
 	t.Run("a result that is not the target is rolled back", func(t *testing.T) {
