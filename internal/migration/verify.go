@@ -80,7 +80,7 @@ func (p *Project) inSync(ctx context.Context, st *diffStates) (inSync bool, mism
 	if p.skipVerify {
 		return false, nil, nil
 	}
-	err = p.verifyStates(ctx, st, "schema.sql and the migrations differ in facts the engine does not plan")
+	err = p.verifyStates(ctx, st, filepath.Base(p.Schema)+" and the migrations differ in facts the engine does not plan")
 	var verr *VerifyError
 	switch {
 	case err == nil:
@@ -117,7 +117,7 @@ func (p *Project) verifyStates(ctx context.Context, st *diffStates, problem stri
 	go func() { defer wg.Done(); desired, desErr = fingerprint.Read(ctx, st.des.db) }()
 	wg.Wait()
 	if err := errors.Join(curErr, desErr); err != nil {
-		return fmt.Errorf("verifying plan: %w", err)
+		return fmt.Errorf("reading schema fingerprints: %w", err)
 	}
 	diffs := differences(desired, current, filepath.Base(p.Schema), labelMigrations)
 	if len(diffs) == 0 {
