@@ -45,7 +45,7 @@ Exit codes: 0 success, 1 failure, 2 usage error.`
 // checkExitCodes are the exit codes of the checks: diff --check and drift.
 const checkExitCodes = `
 Exit codes of diff --check and drift: 0 in sync, 1 a difference found, 2 usage
-error, 3 the check could not be made (database unreachable, invalid directory…).`
+error, 3 the check could not be made (database unreachable, stale atlas.sum…).`
 
 type command struct {
 	name, args, summary, help string
@@ -97,7 +97,7 @@ generated or a fact differs (the alembic check of versiona); it never reports
 		},
 		run:   runDiff,
 		uses:  usesDevURL | usesSchema | usesJSON,
-		exits: checkExitCodes,
+		exits: exitCodes + checkExitCodes,
 	},
 	{
 		name: "apply", args: "[N]", summary: "apply pending migrations (alembic upgrade head|+N|REV)",
