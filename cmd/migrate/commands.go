@@ -34,7 +34,13 @@ func runDiff(ctx context.Context, c *cli, pos []string) error {
 		return err
 	}
 	res, err := p.Diff(ctx, name, migration.DiffOptions{Check: c.check})
-	if err != nil {
+	var verr *migration.VerifyError
+	switch {
+	case errors.As(err, &verr):
+		return c.diffRefused(verr)
+	case err != nil && c.check:
+		return &checkError{err: err}
+	case err != nil:
 		return err
 	}
 	if c.json {
@@ -59,6 +65,20 @@ func runDiff(ctx context.Context, c *cli, pos []string) error {
 	}
 	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, res.File))
 	return nil
+}
+
+// diffRefused reports facts that differ after planning (or with nothing
+// to plan): the error names them, and with --json so does the result.
+func (c *cli) diffRefused(verr *migration.VerifyError) error {
+	if !c.json {
+		return verr
+	}
+	out := struct {
+		InSync      bool                   `json:"in_sync"`
+		Error       string                 `json:"error"`
+		Differences []migration.Difference `json:"differences"`
+	}{Error: verr.Error(), Differences: verr.Differences}
+	return errors.Join(verr, c.printJSON(out))
 }
 
 func runApply(ctx context.Context, c *cli, pos []string) error {
@@ -137,9 +157,9 @@ func runDown(ctx context.Context, c *cli, pos []string) error {
 func printDown(c *cli, res *migration.DownResult, done bool) {
 	w := c.stdout
 	if len(res.Drift) > 0 {
-		fmt.Fprintf(w, "the live schema differs from the directory at version %s; the directory's state would need:\n", res.From)
-		for _, s := range res.Drift {
-			fmt.Fprintf(w, "  %s;\n", indent(s))
+		fmt.Fprintf(w, "the live database differs from the migrations at version %s:\n", res.From)
+		for _, d := range res.Drift {
+			fmt.Fprintf(w, "  %s\n", d.Text)
 		}
 	}
 	to := res.To
@@ -158,6 +178,50 @@ func printDown(c *cli, res *migration.DownResult, done bool) {
 	}
 	if done {
 		fmt.Fprintf(w, "reverted to %s\n", to)
+	}
+}
+
+func runDrift(ctx context.Context, c *cli, pos []string) error {
+	if len(pos) > 0 {
+		return usagef("drift takes no arguments")
+	}
+	url, err := c.target()
+	if err != nil {
+		return err
+	}
+	p, err := c.project(false)
+	if err != nil {
+		return err
+	}
+	res, err := p.Drift(ctx, url)
+	if err != nil {
+		return &checkError{err: err}
+	}
+	if c.json {
+		err = c.printJSON(res)
+	} else {
+		printDrift(c, res)
+	}
+	if err == nil && !res.InSync() {
+		err = errDrift
+	}
+	return err
+}
+
+// printDrift writes what drift found for people, live database first.
+func printDrift(c *cli, res *migration.DriftResult) {
+	w := c.stdout
+	at := "at version " + res.Version
+	if res.Version == "" {
+		at = "with no migration applied (compared with the empty schema)"
+	}
+	if res.InSync() {
+		fmt.Fprintf(w, "in sync: the live database has the schema the migrations give %s\n", at)
+		return
+	}
+	fmt.Fprintf(w, "drift: the live database differs from the migrations %s (%d difference(s)):\n", at, len(res.Differences))
+	for _, d := range res.Differences {
+		fmt.Fprintf(w, "  %s\n", d.Text)
 	}
 }
 

@@ -62,7 +62,7 @@ func workspace(t *testing.T, schemaSQL string) (with func(args ...string) []stri
 		switch args[0] {
 		case "diff":
 			out = append(out, "--schema", schemaPath, "--dev-url", dev)
-		case "down", "lint", "validate":
+		case "down", "drift", "lint", "validate":
 			out = append(out, "--dev-url", dev)
 		}
 		return out
@@ -83,6 +83,8 @@ func TestRun_Usage(t *testing.T) {
 		{"help", []string{"-h"}, 0, "Commands:", ""},
 		{"command help documents exit codes", []string{"apply", "-h"}, 0, "Exit codes: 0 success, 1 failure, 2 usage error", ""},
 		{"help lists flags", []string{"diff", "-h"}, 0, "-check", ""},
+		{"checks document their exit codes", []string{"drift", "-h"}, 0, "1 a difference found, 2 usage\nerror, 3 the check could not be made", ""},
+		{"drift takes no arguments", []string{"drift", "x", "--url", "postgres://x"}, 2, "", "drift takes no arguments"},
 		{"unknown flag", []string{"apply", "--nope"}, 2, "", "flag provided but not defined"},
 		{"bad count", []string{"apply", "zero"}, 2, "", "N must be a positive number"},
 		{"count and --to", []string{"down", "1", "--to", "20250101000000", "--url", "postgres://x"}, 2, "", "not both"},
@@ -241,6 +243,8 @@ func TestExitCode(t *testing.T) {
 		{usagef("bad"), 2},
 		{errors.New("boom"), 1},
 		{errOutOfSync, 1},
+		{errDrift, 1},
+		{&checkError{err: errors.New("unreachable")}, 3},
 	} {
 		if got := exitCode(tc.err, &buf); got != tc.code {
 			t.Errorf("exitCode(%v) = %d; want %d", tc.err, got, tc.code)

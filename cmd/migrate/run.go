@@ -29,11 +29,27 @@ func usagef(format string, args ...any) error {
 // errOutOfSync is returned by "diff --check" when a migration is missing.
 var errOutOfSync = errors.New("schema file and migration directory are out of sync: run `migrate diff NAME`")
 
+// errDrift is returned by "drift" when the live database differs.
+var errDrift = errors.New("the live database drifted from the migration directory")
+
+// checkError is a check (diff --check, drift) that could not be made, as
+// opposed to one that found a difference; it exits with code 3.
+type checkError struct{ err error }
+
+func (e *checkError) Error() string { return e.err.Error() }
+func (e *checkError) Unwrap() error { return e.err }
+
 const exitCodes = `
 Exit codes: 0 success, 1 failure, 2 usage error.`
 
+// checkExitCodes are the exit codes of the checks: diff --check and drift.
+const checkExitCodes = `
+Exit codes of diff --check and drift: 0 in sync, 1 a difference found, 2 usage
+error, 3 the check could not be made (database unreachable, stale atlas.sum…).`
+
 type command struct {
 	name, args, summary, help string
+	exits                     string // exit codes, when not exitCodes
 	run                       func(ctx context.Context, c *cli, pos []string) error
 	flags                     func(fs *flag.FlagSet, c *cli)
 	uses                      uses // shared flags the command reads, besides --dir
@@ -74,13 +90,19 @@ plans the difference and writes <UTC timestamp>_NAME.sql, updating atlas.sum.
 When they agree it prints "no changes" and writes nothing. It refuses schema files
 holding objects the engine cannot carry (views, functions, triggers, extensions…),
 naming each, and warns about every destructive change.
+Every plan is verified by the schema fingerprint: the directory plus the planned
+file, replayed, must have exactly the fingerprint of the schema file loaded.
+Any fact that differs (a COLLATE change, say) fails the diff, writes nothing,
+and is named with both sides; write such a change by hand (migrate new).
 With --check nothing is written and the exit code is 1 when a migration would be
-generated (the alembic check of versiona).`,
+generated or a fact differs (the alembic check of versiona); it never reports
+"no changes" while the fingerprints differ.`,
 		flags: func(fs *flag.FlagSet, c *cli) {
 			fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 when schema file and directory disagree")
 		},
-		run:  runDiff,
-		uses: usesDevURL | usesSchema | usesJSON,
+		run:   runDiff,
+		uses:  usesDevURL | usesSchema | usesJSON,
+		exits: exitCodes + checkExitCodes,
 	},
 	{
 		name: "apply", args: "[N]", summary: "apply pending migrations (alembic upgrade head|+N|REV)",
@@ -106,8 +128,11 @@ blocked it. A "-- atlas:txmode none" file resumes at the statement that timed ou
 --to 0 reverts everything) without down files: the directory is replayed up to the
 target on a scratch database and the change from the live schema to that state is
 planned, printed and applied in one transaction; the reverted revisions are deleted.
-Refuses when the live schema differs from what the directory builds at the current
-version, unless --force. The lock wait, lock timeout and retries are apply's.`,
+Refuses when the live schema's fingerprint differs from what the directory builds
+at the current version (each difference printed, live database first), unless
+--force. Before committing, checks that the result's fingerprint is the directory's
+at the target version; otherwise rolls back and prints the difference. The lock
+wait, lock timeout and retries are apply's.`,
 		flags: func(fs *flag.FlagSet, c *cli) {
 			fs.StringVar(&c.to, "to", "", "revert to `VERSION` (kept applied); 0 reverts all")
 			fs.BoolVar(&c.dryRun, "dry-run", false, "print the SQL that would run and touch nothing")
@@ -115,6 +140,18 @@ version, unless --force. The lock wait, lock timeout and retries are apply's.`,
 		},
 		run:  runDown,
 		uses: usesURL | usesDevURL | usesLive,
+	},
+	{
+		name: "drift", summary: "compare a live database with the directory at its version (exit 1 on drift)",
+		help: `Replays the files applied to the live database on a scratch database and compares
+the schema fingerprints of both, fact by fact: tables, columns (type, collation,
+default, nullability, identity…), constraints, indexes, views, functions, triggers,
+sequences, comments… Prints each difference, live database first. A database with
+no migration applied (or no revisions table) is compared with the empty schema.
+Changes nothing and takes no lock: for CI and cron.`,
+		run:   runDrift,
+		uses:  usesURL | usesDevURL | usesJSON,
+		exits: checkExitCodes,
 	},
 	{
 		name: "status", summary: "current version, pending files, last error, history (alembic current/history)",
@@ -191,7 +228,7 @@ func printUsage(w io.Writer) {
 	for _, c := range commands {
 		fmt.Fprintf(w, "  %-9s %s\n", c.name, c.summary)
 	}
-	fmt.Fprintln(w, "\nRun \"migrate COMMAND -h\" for the flags of a command."+exitCodes)
+	fmt.Fprintln(w, "\nRun \"migrate COMMAND -h\" for the flags of a command."+exitCodes+checkExitCodes)
 }
 
 func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr io.Writer) error {
@@ -224,7 +261,11 @@ func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr
 		fs.SetOutput(w)
 		fs.PrintDefaults()
 		fs.SetOutput(io.Discard)
-		fmt.Fprintln(w, exitCodes)
+		exits := exitCodes
+		if cmd.exits != "" {
+			exits = cmd.exits
+		}
+		fmt.Fprintln(w, exits)
 	}
 	pos, err := parseInterleaved(fs, args)
 	switch {

@@ -93,16 +93,46 @@ func BenchmarkConnect(b *testing.B) {
 }
 
 // BenchmarkDiff measures a diff of the history against its own schema file
-// (in sync), with scratch databases on the test server.
+// (in sync), with scratch databases on the test server; and the same diff
+// with its fingerprint verification on and off, interleaved, so load on the
+// machine weighs on both alike (target ratio ≤ 1.2):
+//
+//	go test -run '^$' -bench Diff -benchtime 10x -count 3 ./internal/migration
 func BenchmarkDiff(b *testing.B) {
 	ctx := context.Background()
 	p, _ := withHistory(b)
+	inSync := func(b *testing.B, p *migration.Project) time.Duration {
+		start := time.Now()
+		res, err := p.Diff(ctx, "x", migration.DiffOptions{Check: true})
+		if err != nil || !res.InSync() {
+			b.Fatalf("diff = %+v, %v", res, err)
+		}
+		return time.Since(start)
+	}
 	b.Run("in-sync", func(b *testing.B) {
 		for range b.N {
-			res, err := p.Diff(ctx, "x", migration.DiffOptions{Check: true})
-			if err != nil || !res.InSync() {
-				b.Fatalf("diff = %+v, %v", res, err)
+			inSync(b, p)
+		}
+	})
+	b.Run("in-sync-verified-vs-unverified", func(b *testing.B) {
+		unverified, _ := withHistory(b)
+		migration.SkipVerify(unverified, true)
+		var on, off time.Duration
+		for i := range b.N {
+			// Alternate which goes first, so neither always runs on a
+			// server the other just warmed.
+			if i%2 == 0 {
+				on += inSync(b, p)
+				off += inSync(b, unverified)
+			} else {
+				off += inSync(b, unverified)
+				on += inSync(b, p)
 			}
 		}
+		n := float64(b.N)
+		b.ReportMetric(0, "ns/op")
+		b.ReportMetric(float64(on.Milliseconds())/n, "verified-ms/op")
+		b.ReportMetric(float64(off.Milliseconds())/n, "unverified-ms/op")
+		b.ReportMetric(float64(on)/float64(off), "x-unverified")
 	})
 }

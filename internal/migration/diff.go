@@ -49,7 +49,11 @@ func (r *DiffResult) MarshalJSON() ([]byte, error) {
 // as "<version>_<name>.sql", updating atlas.sum. When they agree nothing is
 // written and the result is InSync.
 //
-// It returns an *UnsupportedError, writing nothing, when the schema file
+// Every plan is verified: the directory plus the planned file, replayed,
+// must have exactly the schema fingerprint of the schema file loaded
+// (package fingerprint), and so must the directory alone for Diff to
+// report InSync. It returns a *VerifyError, writing nothing, naming each
+// fact that differs. It returns an *UnsupportedError, writing nothing, when the schema file
 // holds objects the engine would leave out of the migration, and a
 // *StatementError when the schema file or a migration file does not load.
 func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*DiffResult, error) {
@@ -96,10 +100,24 @@ func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*Dif
 }
 
 // diffStates are the two sides of a diff, each on its own scratch database:
-// the directory replayed, and the schema file loaded.
+// the directory replayed, and the schema file loaded. Their realms are
+// inspected only when the fingerprints differ (see inspect).
 type diffStates struct {
 	cur, des         *scratchDB
 	current, desired *schema.Realm
+}
+
+// inspect reads the realms of both sides at once.
+func (s *diffStates) inspect(ctx context.Context) error {
+	var (
+		wg             sync.WaitGroup
+		curErr, desErr error
+	)
+	wg.Add(2)
+	go func() { defer wg.Done(); s.current, curErr = inspect(ctx, s.cur.drv) }()
+	go func() { defer wg.Done(); s.desired, desErr = inspect(ctx, s.des.drv) }()
+	wg.Wait()
+	return errors.Join(curErr, desErr)
 }
 
 // Close drops both databases.
@@ -125,11 +143,11 @@ func buildStates(ctx context.Context, srv *scratchServer, files []migrate.File, 
 	wg.Add(2)
 	go func() {
 		defer wg.Done()
-		st.cur, st.current, curErr = replayed(ctx, srv, files)
+		st.cur, curErr = replayed(ctx, srv, files)
 	}()
 	go func() {
 		defer wg.Done()
-		st.des, st.desired, unsupported, desErr = loaded(ctx, srv, schemaFile)
+		st.des, unsupported, desErr = loaded(ctx, srv, schemaFile)
 	}()
 	wg.Wait()
 	if err := errors.Join(curErr, desErr); err != nil {
@@ -141,43 +159,50 @@ func buildStates(ctx context.Context, srv *scratchServer, files []migrate.File, 
 	return st, nil
 }
 
-// replayed returns a new scratch database with files replayed, and its schema.
-func replayed(ctx context.Context, srv *scratchServer, files []migrate.File) (*scratchDB, *schema.Realm, error) {
+// replayed returns a new scratch database with files replayed.
+func replayed(ctx context.Context, srv *scratchServer, files []migrate.File) (*scratchDB, error) {
+	d, err := srv.create(ctx)
+	if err != nil {
+		return nil, err
+	}
+	if err := d.replay(ctx, files); err != nil {
+		return d, fmt.Errorf("replaying migration directory: %w", err)
+	}
+	return d, nil
+}
+
+// loaded returns a new scratch database with the schema file loaded, and
+// the objects in it the engine cannot carry.
+func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB, []string, error) {
 	d, err := srv.create(ctx)
 	if err != nil {
 		return nil, nil, err
 	}
-	if err := d.replay(ctx, files); err != nil {
-		return d, nil, fmt.Errorf("replaying migration directory: %w", err)
-	}
-	r, err := inspect(ctx, d.drv)
-	return d, r, err
-}
-
-// loaded returns a new scratch database with the schema file loaded, its
-// schema, and the objects in it the engine cannot carry.
-func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB, *schema.Realm, []string, error) {
-	d, err := srv.create(ctx)
-	if err != nil {
-		return nil, nil, nil, err
-	}
 	if err := execFile(ctx, d.db, d.drv, f); err != nil {
-		return d, nil, nil, fmt.Errorf("loading schema: %w", err)
+		return d, nil, fmt.Errorf("loading schema: %w", err)
 	}
 	unsupported, err := unsupportedObjects(ctx, d.db)
-	if err != nil {
-		return d, nil, nil, err
-	}
-	r, err := inspect(ctx, d.drv)
-	return d, r, unsupported, err
+	return d, unsupported, err
 }
 
 // planDiff plans the file leading from the current state to the desired
-// one, filling res, and verifies it. It returns nil when they agree.
+// one, filling res, and verifies it by the fingerprint (verify.go). It
+// returns nil when the fingerprints agree, and a *VerifyError when they
+// differ after the plan, or when there is nothing to plan.
 func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, res *DiffResult) (migrate.File, error) {
-	changes, err := realmDiff(st.cur.drv, st.current, st.desired)
-	if err != nil || len(changes) == 0 {
+	inSync, mismatch, err := p.inSync(ctx, st)
+	if err != nil || inSync {
 		return nil, err
+	}
+	if err := st.inspect(ctx); err != nil {
+		return nil, err
+	}
+	changes, err := realmDiff(st.cur.drv, st.current, st.desired)
+	if err != nil {
+		return nil, err
+	}
+	if len(changes) == 0 {
+		return nil, mismatch
 	}
 	plan, err := st.cur.drv.PlanChanges(ctx, name, changes, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred
@@ -193,31 +218,11 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, res
 	if err != nil {
 		return nil, fmt.Errorf("formatting migration: %w", err)
 	}
-	if err := verifyPlan(ctx, st, file); err != nil {
+	if err := p.verifyPlan(ctx, st, file); err != nil {
 		return nil, err
 	}
 	res.File, res.SQL, res.Warnings = file.Name(), string(file.Bytes()), destructive(changes)
 	return file, nil
-}
-
-// verifyPlan replays file on the current state: it must lead to the desired
-// schema exactly, or anything left over would be silently lost.
-func verifyPlan(ctx context.Context, st *diffStates, file migrate.File) error {
-	if err := st.cur.replay(ctx, []migrate.File{file}); err != nil {
-		return fmt.Errorf("checking planned migration: %w", err)
-	}
-	after, err := inspect(ctx, st.cur.drv)
-	if err != nil {
-		return err
-	}
-	left, err := realmDiff(st.cur.drv, after, st.desired)
-	if err != nil {
-		return fmt.Errorf("checking planned migration: %w", err)
-	}
-	if len(left) > 0 {
-		return fmt.Errorf("the planned migration does not reach the schema; differences left: %s", strings.Join(describeChanges(left), "; "))
-	}
-	return nil
 }
 
 // destructive describes the changes that lose data: drops, and the drop +
@@ -262,34 +267,6 @@ func destructive(changes []schema.Change) []string {
 			strings.Join(droppedT, ", "), strings.Join(addedT, ", ")))
 	}
 	return warns
-}
-
-// describeChanges names changes for messages.
-func describeChanges(changes []schema.Change) []string {
-	out := make([]string, 0, len(changes))
-	for _, c := range changes {
-		switch c := c.(type) {
-		case *schema.AddSchema:
-			out = append(out, "add schema "+c.S.Name)
-		case *schema.DropSchema:
-			out = append(out, "drop schema "+c.S.Name)
-		case *schema.ModifySchema:
-			out = append(out, "modify schema "+c.S.Name)
-		case *schema.AddTable:
-			out = append(out, "add table "+c.T.Name)
-		case *schema.DropTable:
-			out = append(out, "drop table "+c.T.Name)
-		case *schema.ModifyTable:
-			out = append(out, fmt.Sprintf("modify table %s (%d change(s))", c.T.Name, len(c.Changes)))
-		case *schema.AddObject:
-			out = append(out, fmt.Sprintf("add %s", objectName(c.O)))
-		case *schema.DropObject:
-			out = append(out, "drop "+objectName(c.O))
-		default:
-			out = append(out, fmt.Sprintf("%T", c))
-		}
-	}
-	return out
 }
 
 func objectName(o schema.Object) string {

@@ -8,6 +8,8 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/versiona/versiona/internal/fingerprint"
 )
 
 // DownOptions selects how far Down reverts.
@@ -25,9 +27,10 @@ type DownResult struct {
 	Reverted []string `json:"reverted"` // revisions removed, newest first
 	SQL      []string `json:"sql"`      // statements of the revert
 	Warnings []string `json:"warnings"` // destructive changes in the revert
-	// Drift holds the statements that would bring the live schema back to
-	// what the directory builds at version From; empty when they agree.
-	Drift []string `json:"drift"`
+	// Drift names each fact on which the live schema differs from what the
+	// directory builds at version From, live database first; empty when
+	// they agree.
+	Drift []Difference `json:"drift"`
 }
 
 // ErrDrift is returned by Down when the live schema is not the one the
@@ -41,8 +44,12 @@ var ErrDrift = errors.New("the live schema differs from the migration directory 
 // together with deleting the reverted revisions, under the advisory lock
 // LockName (waited for at most p.LockWait). The transaction runs under
 // p.LockTimeout and is retried, as Apply retries a file, when it hits it;
-// when every attempt did, the error wraps a *LockTimeoutError. On drift it returns the result, with Drift filled, and an
-// error wrapping ErrDrift.
+// when every attempt did, the error wraps a *LockTimeoutError. On drift
+// (the schema fingerprints differ) it returns the result, with Drift
+// filled, and an error wrapping ErrDrift. Before committing it reads the
+// fingerprint again in the transaction: when it is not the directory's at
+// the target version, it rolls back and returns a *VerifyError naming each
+// difference.
 func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*DownResult, error) {
 	if opts.N < 0 {
 		return nil, fmt.Errorf("invalid count %d", opts.N)
@@ -63,7 +70,7 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 	if err != nil {
 		return nil, err
 	}
-	plan, err := p.planDown(ctx, sess, res, opts.Force)
+	plan, target, err := p.planDown(ctx, sess, res, opts.Force)
 	if err != nil {
 		if errors.Is(err, ErrDrift) {
 			return res, err
@@ -73,7 +80,8 @@ func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*Do
 	if opts.DryRun {
 		return res, nil
 	}
-	if err := p.revert(ctx, sess, plan, res.Reverted); err != nil {
+	verify := func(tx *sql.Tx) error { return verifyDown(ctx, tx, target, res.To) }
+	if err := p.revert(ctx, sess, plan, res.Reverted, verify); err != nil {
 		return nil, err
 	}
 	return res, nil
@@ -89,7 +97,7 @@ func (p *Project) downRange(ctx context.Context, sess *session, opts DownOptions
 	if err := checkApplied(p.Dir, revs); err != nil {
 		return nil, err
 	}
-	res := &DownResult{From: currentVersion(revs), SQL: []string{}, Warnings: []string{}, Drift: []string{}}
+	res := &DownResult{From: currentVersion(revs), SQL: []string{}, Warnings: []string{}, Drift: []Difference{}}
 	if res.From == "" {
 		return nil, errors.New("nothing to revert: no migration is applied")
 	}
@@ -105,102 +113,135 @@ func (p *Project) downRange(ctx context.Context, sess *session, opts DownOptions
 }
 
 // planDown checks the live schema for drift and plans the change from it
-// to the directory's state at res.To, filling res. The plan is nil when
-// nothing changes.
-func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, force bool) (*migrate.Plan, error) {
+// to the directory's state at res.To, filling res. It returns the plan, nil
+// when nothing changes, and the fingerprint of the state at res.To.
+func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, force bool) (*migrate.Plan, fingerprint.Fingerprint, error) {
 	files, err := dirFiles(p.Dir)
 	if err != nil {
-		return nil, err
+		return nil, fingerprint.Fingerprint{}, err
 	}
-	var desired, expected *schema.Realm
+	var st *versionStates
 	err = p.withScratchDB(ctx, func(d *scratchDB) error {
-		desired, expected, err = versionStates(ctx, d, files, res.To, res.From)
+		st, err = readVersionStates(ctx, d, files, res.To, res.From)
 		return err
 	})
 	if err != nil {
-		return nil, err
+		return nil, fingerprint.Fingerprint{}, err
+	}
+	if err := checkDrift(ctx, sess.conn, st.atFrom, res, force); err != nil {
+		return nil, fingerprint.Fingerprint{}, err
 	}
 	live, err := inspect(ctx, sess.drv)
 	if err != nil {
-		return nil, err
+		return nil, fingerprint.Fingerprint{}, err
 	}
-	if err := checkDrift(ctx, sess.drv, expected, live, res, force); err != nil {
-		return nil, err
-	}
-	changes, err := realmDiff(sess.drv, live, desired)
+	changes, err := realmDiff(sess.drv, live, st.desired)
 	if err != nil {
-		return nil, err
+		return nil, fingerprint.Fingerprint{}, err
 	}
 	changes = withoutSchemaAttrs(changes)
 	res.Warnings = append(res.Warnings, destructive(changes)...)
 	if len(changes) == 0 {
-		return nil, nil
+		return nil, st.atTo, nil
 	}
 	plan, err := sess.drv.PlanChanges(ctx, "down", changes, func(o *migrate.PlanOptions) { o.Indent = "  " })
 	if err != nil {
-		return nil, fmt.Errorf("planning revert: %w", err)
+		return nil, fingerprint.Fingerprint{}, fmt.Errorf("planning revert: %w", err)
 	}
 	for _, c := range plan.Changes {
 		res.SQL = append(res.SQL, c.Cmd)
 	}
-	return plan, nil
+	return plan, st.atTo, nil
 }
 
-// versionStates replays files on d up to version to, inspects, then on to
-// version from, and inspects again.
-func versionStates(ctx context.Context, d *scratchDB, files []migrate.File, to, from string) (atTo, atFrom *schema.Realm, err error) {
-	upTo := func(v string) []migrate.File {
-		var fs []migrate.File
-		for _, f := range files {
-			if f.Version() <= v {
-				fs = append(fs, f)
-			}
-		}
-		return fs
-	}
-	target := upTo(to)
+// versionStates are the directory's states Down compares the live
+// database with.
+type versionStates struct {
+	desired      *schema.Realm           // at the target version, for planning
+	atTo, atFrom fingerprint.Fingerprint // at the target and at the current version
+}
+
+// readVersionStates replays files on d up to version to, reads its schema,
+// then on to version from, and reads its fingerprint again.
+func readVersionStates(ctx context.Context, d *scratchDB, files []migrate.File, to, from string) (*versionStates, error) {
+	st := &versionStates{}
+	target := filesUpTo(files, to)
 	if err := d.replay(ctx, target); err != nil {
-		return nil, nil, fmt.Errorf("replaying migration directory: %w", err)
+		return nil, fmt.Errorf("replaying migration directory: %w", err)
 	}
-	if atTo, err = inspect(ctx, d.drv); err != nil {
-		return nil, nil, err
+	var err error
+	if st.desired, err = inspect(ctx, d.drv); err != nil {
+		return nil, err
 	}
-	if err := d.replay(ctx, upTo(from)[len(target):]); err != nil {
-		return nil, nil, fmt.Errorf("replaying migration directory: %w", err)
+	if st.atTo, err = fingerprint.Read(ctx, d.db); err != nil {
+		return nil, err
 	}
-	if atFrom, err = inspect(ctx, d.drv); err != nil {
-		return nil, nil, err
+	if err := d.replay(ctx, filesUpTo(files, from)[len(target):]); err != nil {
+		return nil, fmt.Errorf("replaying migration directory: %w", err)
 	}
-	return atTo, atFrom, nil
+	if st.atFrom, err = fingerprint.Read(ctx, d.db); err != nil {
+		return nil, err
+	}
+	return st, nil
 }
 
-// checkDrift compares the live schema with the one the directory builds at
-// res.From, filling res.Drift; without force, drift is an ErrDrift.
-func checkDrift(ctx context.Context, drv migrate.Driver, expected, live *schema.Realm, res *DownResult, force bool) error {
-	drift, err := realmDiff(drv, expected, live)
+// filesUpTo returns the files of version v and older; none for "".
+func filesUpTo(files []migrate.File, v string) []migrate.File {
+	var fs []migrate.File
+	for _, f := range files {
+		if f.Version() <= v {
+			fs = append(fs, f)
+		}
+	}
+	return fs
+}
+
+// checkDrift compares the live schema's fingerprint with expected, the
+// directory's at res.From, filling res.Drift; without force, drift is an
+// ErrDrift.
+func checkDrift(ctx context.Context, q fingerprint.Querier, expected fingerprint.Fingerprint, res *DownResult, force bool) error {
+	live, err := fingerprint.Read(ctx, q)
 	if err != nil {
 		return err
 	}
-	drift = withoutSchemaAttrs(drift)
-	if len(drift) == 0 {
-		return nil
-	}
-	res.Drift = planSQL(ctx, drv, drift)
-	if force {
+	res.Drift = differences(live, expected, labelLive, labelMigrations)
+	if len(res.Drift) == 0 || force {
 		return nil
 	}
 	return fmt.Errorf("%w (version %s): revert by hand, or pass --force", ErrDrift, res.From)
 }
 
+// verifyDown reads the fingerprint in the revert's transaction: it must be
+// the directory's at version to, target.
+func verifyDown(ctx context.Context, tx *sql.Tx, target fingerprint.Fingerprint, to string) error {
+	got, err := fingerprint.Read(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("verifying revert: %w", err)
+	}
+	diffs := differences(got, target, labelReverted, labelMigrations)
+	if len(diffs) == 0 {
+		return nil
+	}
+	if to == "" {
+		to = "none"
+	}
+	return &VerifyError{
+		Problem:     fmt.Sprintf("the reverted schema is not the migrations' at version %s", to),
+		Differences: diffs,
+		Remedy:      "rolled back, nothing was reverted: the engine cannot undo this change; revert it by hand",
+	}
+}
+
 // revert runs plan and deletes the reverted revisions in one transaction,
-// under p's timeouts and retried after a lock timeout.
-func (p *Project) revert(ctx context.Context, sess *session, plan *migrate.Plan, reverted []string) error {
+// under p's timeouts and retried after a lock timeout, committed only when
+// verify, run after the plan, returns nil.
+func (p *Project) revert(ctx context.Context, sess *session, plan *migrate.Plan, reverted []string, verify func(*sql.Tx) error) error {
 	err := p.withRetries(ctx, sess, "", func(int) error {
 		return withTx(ctx, sess.conn, func(tx *sql.Tx) error {
 			if err := p.setTimeouts(ctx, tx, true); err != nil {
 				return err
 			}
-			return revertIn(ctx, tx, plan, reverted)
+			return revertIn(ctx, tx, plan, reverted, verify)
 		})
 	})
 	if err != nil {
@@ -209,14 +250,18 @@ func (p *Project) revert(ctx context.Context, sess *session, plan *migrate.Plan,
 	return nil
 }
 
-// revertIn runs plan and deletes the reverted revisions on tx.
-func revertIn(ctx context.Context, tx *sql.Tx, plan *migrate.Plan, reverted []string) error {
+// revertIn runs plan, checks the result with verify, and deletes the
+// reverted revisions on tx.
+func revertIn(ctx context.Context, tx *sql.Tx, plan *migrate.Plan, reverted []string, verify func(*sql.Tx) error) error {
 	if plan != nil {
 		for _, c := range plan.Changes {
 			if _, err := tx.ExecContext(ctx, c.Cmd, c.Args...); err != nil {
 				return fmt.Errorf("%w\n  statement: %s", err, firstLine(c.Cmd))
 			}
 		}
+	}
+	if err := verify(tx); err != nil {
+		return err
 	}
 	store := NewRevisions(tx)
 	for _, v := range reverted {
@@ -257,19 +302,6 @@ func downTarget(revs []*migrate.Revision, opts DownOptions) (string, error) {
 		return "", nil
 	}
 	return applied[len(applied)-1-n], nil
-}
-
-// planSQL renders changes as statements for display.
-func planSQL(ctx context.Context, drv migrate.Driver, changes []schema.Change) []string {
-	plan, err := drv.PlanChanges(ctx, "drift", changes)
-	if err != nil {
-		return describeChanges(changes)
-	}
-	out := make([]string, len(plan.Changes))
-	for i, c := range plan.Changes {
-		out[i] = c.Cmd
-	}
-	return out
 }
 
 // withoutSchemaAttrs drops changes to the attributes of a schema itself

@@ -17,3 +17,7 @@ type CommitError = commitError
 func SetLockTuning(p *Project, pollMax, reportEvery time.Duration, onPoll func(polls int)) {
 	p.lockTuning = locks.Lock{PollMin: time.Millisecond, PollMax: pollMax, ReportEvery: reportEvery, OnPoll: onPoll}
 }
+
+// SkipVerify turns off Diff's fingerprint verification, for the benchmark
+// that measures it.
+func SkipVerify(p *Project, skip bool) { p.skipVerify = skip }

@@ -560,8 +560,8 @@ func TestProject_Down(t *testing.T) {
 			t.Fatal(err)
 		}
 		res, err := p.Down(ctx, url, migration.DownOptions{N: 1})
-		if !errors.Is(err, migration.ErrDrift) || len(res.Drift) == 0 {
-			t.Fatalf("down on a drifted schema = %v; want ErrDrift", err)
+		if !errors.Is(err, migration.ErrDrift) || len(res.Drift) != 1 || res.Drift[0].Text != "table public.intrusa: only in the live database" {
+			t.Fatalf("down on a drifted schema = %+v, %v; want ErrDrift naming intrusa", res, err)
 		}
 		if got := tables(t, url); !slices.Contains(got, "matriculas") {
 			t.Fatalf("refused down changed tables: %v", got)

@@ -69,6 +69,10 @@ type Project struct {
 	// lockTuning holds the advisory lock's timings (poll and report
 	// intervals), shortened by tests.
 	lockTuning locks.Lock
+
+	// skipVerify turns off Diff's fingerprint verification; only the
+	// benchmark that measures its cost sets it.
+	skipVerify bool
 }
 
 // EventKind says what an Event reports.
