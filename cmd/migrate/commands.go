@@ -33,7 +33,7 @@ func runDiff(ctx context.Context, c *cli, pos []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := p.Diff(ctx, name, migration.DiffOptions{Check: c.check})
+	res, err := p.Diff(ctx, name, migration.DiffOptions{Check: c.check, Plain: c.plain})
 	if err != nil {
 		return err
 	}
@@ -54,11 +54,23 @@ func runDiff(ctx context.Context, c *cli, pos []string) error {
 		fmt.Fprintf(c.stdout, "warning: %s\n", w)
 	}
 	if c.check {
-		fmt.Fprintf(c.stdout, "a migration would be generated:\n%s", res.SQL)
+		for _, f := range res.Files {
+			fmt.Fprintf(c.stdout, "a migration would be generated, %s:\n%s", f.Name, f.SQL)
+		}
 		return errOutOfSync
 	}
-	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, res.File))
+	for _, f := range res.Files {
+		fmt.Fprintf(c.stdout, "wrote %s%s\n", filepath.Join(c.dir, f.Name), txNote(f))
+	}
 	return nil
+}
+
+// txNote says how a planned file runs when it is not one transaction.
+func txNote(f migration.PlannedFile) string {
+	if f.Transactional {
+		return ""
+	}
+	return " (txmode none: each statement commits on its own)"
 }
 
 func runApply(ctx context.Context, c *cli, pos []string) error {
