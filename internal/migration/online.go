@@ -95,7 +95,7 @@ type onliner struct {
 	ctx     context.Context
 	pl      migrate.PlanApplier
 	existed tableSet
-	keys    map[string]bool // unique keys attached USING INDEX, by keyOf
+	keys    map[string]bool // unique keys built in the online file, by keyOf
 
 	drops, builds, validates, notNulls, attaches, after []*migrate.Change
 }
@@ -190,7 +190,7 @@ func (o *onliner) attach(t *schema.Table, idx *schema.Index, name, ct string) er
 }
 
 // addForeignKey adds fk NOT VALID and validates it later. A foreign key
-// that references a key attached in the online file goes there, after it.
+// that references a key built in the online file goes there, after it.
 func (o *onliner) addForeignKey(t *schema.Table, fk *schema.ForeignKey, kept []schema.Change) ([]schema.Change, error) {
 	if fk.Symbol == "" {
 		return append(kept, &schema.AddForeignKey{F: fk}), nil
@@ -243,7 +243,7 @@ func (o *onliner) modifyColumn(t *schema.Table, c *schema.ModifyColumn, kept []s
 }
 
 // newTable returns t without the foreign keys that reference a key
-// attached in the online file; they are added there, after it (the table
+// built in the online file; they are added there, after it (the table
 // is new and empty: no need for NOT VALID).
 func (o *onliner) newTable(t *schema.Table) (*schema.Table, error) {
 	var fks []*schema.ForeignKey
@@ -312,8 +312,9 @@ func onlineFiles(main *migrate.Plan, mainFile migrate.File, online []*migrate.Ch
 	return append(files, f), nil
 }
 
-// newKeys returns the UNIQUE and PRIMARY KEY constraints that existing
-// tables gain in changes, by keyOf: they are attached in the online file.
+// newKeys returns the keys a foreign key may reference that existing tables
+// gain in changes, by keyOf: UNIQUE and PRIMARY KEY constraints and unique
+// indexes, all built in the online file.
 func newKeys(changes []schema.Change, existed tableSet) map[string]bool {
 	keys := map[string]bool{}
 	for _, c := range changes {
@@ -324,7 +325,7 @@ func newKeys(changes []schema.Change, existed tableSet) map[string]bool {
 		for _, mc := range m.Changes {
 			switch mc := mc.(type) {
 			case *schema.AddIndex:
-				if conType(mc.I) == "u" {
+				if ct := conType(mc.I); ct == "u" || ct == "" && mc.I.Unique {
 					keys[keyOf(m.T, mc.I.Parts)] = true
 				}
 			case *schema.AddPrimaryKey:
@@ -355,11 +356,12 @@ func refKey(fk *schema.ForeignKey) string {
 	return k
 }
 
-// conType returns the constraint type an index backs ("u", "p", "x"), ""
-// for a plain index.
+// conType returns the type of the constraint an index backs: "u"
+// (UNIQUE), "p" (PRIMARY KEY), "x" (EXCLUDE), or "" for a plain index. (A
+// unique index also lists the foreign keys that reference it, type "f".)
 func conType(idx *schema.Index) string {
 	for _, a := range idx.Attrs {
-		if c, ok := a.(*postgres.Constraint); ok {
+		if c, ok := a.(*postgres.Constraint); ok && (c.T == "u" || c.T == "p" || c.T == "x") {
 			return c.T
 		}
 	}
@@ -369,7 +371,7 @@ func conType(idx *schema.Index) string {
 // conName returns the name of the constraint an index backs.
 func conName(idx *schema.Index) string {
 	for _, a := range idx.Attrs {
-		if c, ok := a.(*postgres.Constraint); ok && c.N != "" {
+		if c, ok := a.(*postgres.Constraint); ok && c.T == conType(idx) && c.N != "" {
 			return c.N
 		}
 	}

@@ -132,6 +132,23 @@ CREATE TABLE marcacoes (comentario_id bigint NOT NULL REFERENCES comentario (id)
 		},
 	},
 	{
+		name:   "unique index added, and a foreign key of an existing table referencing it",
+		before: blogBase + `CREATE TABLE marcadores (nome text NOT NULL); ALTER TABLE comentario ADD COLUMN marcador text;`,
+		after: blogBase + `CREATE TABLE marcadores (nome text NOT NULL); CREATE UNIQUE INDEX marcadores_nome_key ON marcadores (nome);
+ALTER TABLE comentario ADD COLUMN marcador text REFERENCES marcadores (nome);`,
+		rows: `INSERT INTO marcadores VALUES ('duvida'); UPDATE comentario SET marcador = 'duvida' WHERE id % 2 = 0;`,
+		online: []string{
+			`CREATE UNIQUE INDEX CONCURRENTLY "marcadores_nome_key" ON "public"."marcadores" ("nome");`,
+			`ALTER TABLE "public"."comentario" ADD CONSTRAINT "comentario_marcador_fkey" FOREIGN KEY ("marcador") REFERENCES "public"."marcadores" ("nome") ON UPDATE NO ACTION ON DELETE NO ACTION NOT VALID;`,
+			`ALTER TABLE "public"."comentario" VALIDATE CONSTRAINT "comentario_marcador_fkey";`,
+		},
+		plain: []string{
+			`CREATE UNIQUE INDEX "marcadores_nome_key" ON "public"."marcadores" ("nome");`,
+			`ALTER TABLE "public"."comentario" ADD
+CONSTRAINT "comentario_marcador_fkey" FOREIGN KEY ("marcador") REFERENCES "public"."marcadores" ("nome") ON UPDATE NO ACTION ON DELETE NO ACTION;`,
+		},
+	},
+	{
 		name:   "new table with an index and a foreign key keeps the plain form",
 		before: blogBase,
 		after: blogBase + `CREATE TABLE curtidas (
@@ -222,7 +239,7 @@ func checkPlanned(t *testing.T, path string, res *migration.DiffResult, tc onlin
 	}
 	written := sqlFiles(t, path)[1:]
 	if len(res.Files) != len(want) || len(written) != len(want) {
-		t.Fatalf("planned %d file(s), wrote %v; want %d", len(res.Files), written, len(want))
+		t.Fatalf("planned %d file(s), wrote %v; want %d\n%+v", len(res.Files), written, len(want), res.Files)
 	}
 	if res.File != res.Files[0].Name || res.SQL != res.Files[0].SQL {
 		t.Errorf("File/SQL = %q; want the first of Files, %q", res.File, res.Files[0].Name)
