@@ -63,8 +63,10 @@ func (r *DiffResult) MarshalJSON() ([]byte, error) {
 
 // Diff compares the state the migration directory builds with the desired
 // schema file, each on its own scratch database, and writes the difference
-// as "<version>_<name>.sql", updating atlas.sum. When they agree nothing is
-// written and the result is InSync.
+// as "<version>_<name>.sql", updating atlas.sum. Changes to tables that
+// existed before take the online-safe form (see online.go), which adds a
+// "<version+1s>_<name>_online.sql" file; opts.Plain turns it off. When they
+// agree nothing is written and the result is InSync.
 //
 // It returns an *UnsupportedError, writing nothing, when the schema file
 // holds objects the engine would leave out of the migration, and a
