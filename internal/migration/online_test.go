@@ -171,54 +171,74 @@ CREATE INDEX curtidas_comentario_id_idx ON curtidas (comentario_id);`,
 // TestProject_Diff_online plans each case on a directory at the "before"
 // state whose database holds rows, checks the statements written, applies
 // them and compares the catalog with a database loaded from the "after"
-// schema directly; a second diff must find nothing left.
+// schema directly; a second diff must find nothing left. The same again
+// with DiffOptions.Plain, which must write the plain form in one file.
 func TestProject_Diff_online(t *testing.T) {
 	t.Parallel()
+	ctx := context.Background()
 	for _, tc := range onlineCases {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
-			ctx := context.Background()
-			p, path := newProject(t)
-			url := dbtest.URL(t)
-			writeFile(t, p.Schema, tc.before)
-			if _, err := p.Diff(ctx, "base", migration.DiffOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
-				t.Fatal(err)
-			}
-			execSQL(t, url, blogRows+tc.rows)
-			writeFile(t, p.Schema, tc.after)
-
-			plain, err := p.Diff(ctx, "change", migration.DiffOptions{Check: true, Plain: true})
-			if err != nil {
-				t.Fatal(err)
-			}
-			if want := orDefault(tc.plain, tc.main); len(plain.Files) != 1 || !plain.Files[0].Transactional {
-				t.Errorf("plain form: %d file(s); want one transactional", len(plain.Files))
-			} else {
-				sameStmts(t, "plain form", plain.Files[0].SQL, want)
-			}
-
+			p, path, url := atBefore(t, tc)
 			res, err := p.Diff(ctx, "change", migration.DiffOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
 			checkPlanned(t, path, res, tc)
-
-			if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
+			reachesAfter(t, p, url, tc)
+		})
+		t.Run(tc.name+", plain", func(t *testing.T) {
+			t.Parallel()
+			p, path, url := atBefore(t, tc)
+			res, err := p.Diff(ctx, "change", migration.DiffOptions{Plain: true})
+			if err != nil {
 				t.Fatal(err)
 			}
-			want := dbtest.URL(t)
-			execSQL(t, want, tc.after)
-			if got, exp := catalog(t, url), catalog(t, want); !slices.Equal(got, exp) {
-				t.Errorf("catalog after apply:\n  %s\nwant (schema loaded directly):\n  %s", strings.Join(got, "\n  "), strings.Join(exp, "\n  "))
+			if written := sqlFiles(t, path)[1:]; len(res.Files) != 1 || len(written) != 1 || !res.Files[0].Transactional {
+				t.Fatalf("plain form: planned %d file(s), wrote %v; want one transactional", len(res.Files), written)
 			}
-			again, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
-			if err != nil || !again.InSync() {
-				t.Fatalf("second diff = %+v, %v; want in sync", again, err)
-			}
+			sameStmts(t, "plain form", res.SQL, orDefault(tc.plain, tc.main))
+			reachesAfter(t, p, url, tc)
 		})
+	}
+}
+
+// atBefore returns a project whose directory reaches tc.before, with
+// schema file tc.after, and a database at that version holding rows.
+func atBefore(t *testing.T, tc onlineCase) (*migration.Project, string, string) {
+	t.Helper()
+	ctx := context.Background()
+	p, path := newProject(t)
+	url := dbtest.URL(t)
+	writeFile(t, p.Schema, tc.before)
+	if _, err := p.Diff(ctx, "base", migration.DiffOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	execSQL(t, url, blogRows+tc.rows)
+	writeFile(t, p.Schema, tc.after)
+	return p, path, url
+}
+
+// reachesAfter applies the pending files on the database at url and
+// compares its catalog with that of a database loaded from tc.after; then
+// a diff must find the directory in sync.
+func reachesAfter(t *testing.T, p *migration.Project, url string, tc onlineCase) {
+	t.Helper()
+	ctx := context.Background()
+	if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	want := dbtest.URL(t)
+	execSQL(t, want, tc.after)
+	if got, exp := catalog(t, url), catalog(t, want); !slices.Equal(got, exp) {
+		t.Errorf("catalog after apply:\n  %s\nwant (schema loaded directly):\n  %s", strings.Join(got, "\n  "), strings.Join(exp, "\n  "))
+	}
+	again, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
+	if err != nil || !again.InSync() {
+		t.Fatalf("second diff = %+v, %v; want in sync", again, err)
 	}
 }
 
