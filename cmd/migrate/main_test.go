@@ -293,4 +293,13 @@ ALTER TABLE comentario ADD CONSTRAINT comentario_texto_check CHECK (texto <> '')
 	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
 		t.Fatalf("directory holds %d entries; want base, nome, nome_online and atlas.sum", len(entries))
 	}
+	for _, args := range [][]string{{"validate"}, {"lint"}} {
+		if got = migrate(t, with(args...)...); got.code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, got.code, got.stdout, got.stderr)
+		}
+	}
+	url := dbtest.URL(t)
+	if got = migrate(t, with("apply", "--url", url)...); got.code != 0 || !strings.Contains(got.stdout, "applied 3 migration(s)") {
+		t.Fatalf("apply: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
 }
