@@ -97,16 +97,18 @@ type onliner struct {
 	existed tableSet
 	keys    map[string]bool // unique keys built in the online file, by keyOf
 
-	drops, builds, validates, notNulls, attaches, after []*migrate.Change
+	rebuilds, builds, validates, notNulls, attaches, after, drops []*migrate.Change
 }
 
 // statements returns the online statements in the order they must run:
-// index drops, index builds, validations, NOT NULLs (a primary key needs
-// them), constraints attached to their index, then the foreign keys that
-// reference those constraints.
+// the drops of changed indexes (rebuilt under the same name), index
+// builds, validations, NOT NULLs (a primary key needs them), constraints
+// attached to their index, the foreign keys that reference those, and
+// last the drops of indexes no longer wanted, so that queries keep an
+// index until its replacement is built.
 func (o *onliner) statements() []*migrate.Change {
 	var all []*migrate.Change
-	for _, step := range [][]*migrate.Change{o.drops, o.builds, o.validates, o.notNulls, o.attaches, o.after} {
+	for _, step := range [][]*migrate.Change{o.rebuilds, o.builds, o.validates, o.notNulls, o.attaches, o.after, o.drops} {
 		all = append(all, step...)
 	}
 	return all
@@ -133,7 +135,7 @@ func (o *onliner) table(m *schema.ModifyTable) ([]schema.Change, error) {
 				kept = append(kept, c)
 				continue
 			}
-			err = o.plan(&o.drops, t, &schema.DropIndex{I: c.From, Extra: concurrently(nil)})
+			err = o.plan(&o.rebuilds, t, &schema.DropIndex{I: c.From, Extra: concurrently(nil)})
 			if err == nil {
 				err = o.plan(&o.builds, t, &schema.AddIndex{I: c.To, Extra: concurrently(nil)})
 			}

@@ -67,6 +67,19 @@ func TestOnlineChanges(t *testing.T) {
 		})
 	})
 
+	t.Run("a replaced index is dropped after its replacement is built", func(t *testing.T) {
+		t.Parallel()
+		tbl := newTable()
+		old := schema.NewIndex("pedidos_codigo_idx").AddColumns(tbl.Columns[1])
+		repl := schema.NewIndex("pedidos_codigo_id_idx").AddColumns(tbl.Columns[1], tbl.Columns[0])
+		main, online := rewrite(t, tbl, &schema.DropIndex{I: old}, &schema.AddIndex{I: repl})
+		wantStmts(t, "main", main, nil)
+		wantStmts(t, "online", online, []string{
+			`CREATE INDEX CONCURRENTLY "pedidos_codigo_id_idx" ON "public"."pedidos" ("codigo", "id")`,
+			`DROP INDEX CONCURRENTLY "public"."pedidos_codigo_idx"`,
+		})
+	})
+
 	t.Run("a changed foreign key is dropped, added NOT VALID, validated", func(t *testing.T) {
 		t.Parallel()
 		tbl := newTable()
