@@ -127,7 +127,8 @@ func prepare(ctx context.Context) error {
 		server, adminURL = srv, srv.URL("postgres")
 	} else if u, err := url.Parse(adminURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		// Each test's database is named by replacing the URL's path.
-		return fmt.Errorf("TEST_DATABASE_URL or DATABASE_URL must be a postgres:// URL, got %q", adminURL)
+		// Never echo the value: it may hold a password.
+		return fmt.Errorf("TEST_DATABASE_URL or DATABASE_URL must be a postgres:// URL (postgres://user:password@host:port/db)")
 	}
 	var err error
 	if admin, err = pgxpool.New(ctx, adminURL); err != nil {

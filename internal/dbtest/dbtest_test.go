@@ -122,7 +122,8 @@ func TestMain_ExternalServerStartsNone(t *testing.T) {
 }
 
 func TestMain_KeywordURLRefused(t *testing.T) {
-	child, lines := runChild(t, "pass", []string{"TEST_DATABASE_URL=host=127.0.0.1 dbname=postgres"})
+	const secret = "S3cretPW"
+	child, lines := runChild(t, "pass", []string{"TEST_DATABASE_URL=host=127.0.0.1 password=" + secret + " dbname=postgres"})
 	var out []string
 	for line := range lines {
 		out = append(out, line)
@@ -132,6 +133,8 @@ func TestMain_KeywordURLRefused(t *testing.T) {
 	}
 	if text := strings.Join(out, "\n"); !strings.Contains(text, "must be a postgres:// URL") {
 		t.Errorf("output does not explain the refusal:\n%s", text)
+	} else if strings.Contains(text, secret) {
+		t.Errorf("output shows the password:\n%s", text)
 	}
 }
 

@@ -3,7 +3,10 @@
 //
 // A server runs from a copy of a pristine cluster kept per PostgreSQL version
 // in the user cache dir (initdb runs once), listens on 127.0.0.1 and a unix
-// socket in its own temporary directory, and runs with fsync off. As root the
+// socket in its own temporary directory, and runs with fsync off. Every
+// connection, TCP or socket, needs a password (SCRAM): each server gets a
+// random one, carried by URL; the temporary directory is open to its owner
+// only. As root the
 // server processes run as an unprivileged account (postgres, else nobody),
 // since PostgreSQL refuses to run as root.
 //
@@ -60,7 +63,8 @@ type Server struct {
 	Version string // server version, e.g. "15.18"
 	Port    int
 
-	dir      string // temporary directory: data/, the socket and server.log
+	dir      string // temporary directory (mode 0700): data/, the socket and server.log
+	password string // of role postgres, random per server
 	cmd      *exec.Cmd
 	exited   chan struct{} // closed when the postmaster has exited
 	watchdog *exec.Cmd
@@ -70,11 +74,12 @@ type Server struct {
 }
 
 // URL returns a connection URL for database dbname on the server, as the
-// superuser postgres.
+// superuser postgres with the server's password. It holds a secret: print
+// it only through (*url.URL).Redacted.
 func (s *Server) URL(dbname string) string {
 	u := url.URL{
 		Scheme:   "postgres",
-		User:     url.User("postgres"),
+		User:     url.UserPassword("postgres", s.password),
 		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port)),
 		Path:     "/" + dbname,
 		RawQuery: "sslmode=disable",
@@ -122,9 +127,20 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("starting PostgreSQL: copying the pristine cluster: %w", err)
 	}
+	if err := writeHBA(data); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("starting PostgreSQL: %w", err)
+	}
 	if err := owner.own(dir); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("starting PostgreSQL: %w", err)
+	}
+	if s.password, err = newSecret(); err == nil {
+		err = setPassword(ctx, bins, owner, data, s.password)
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("starting PostgreSQL %s from %s: %w", bins.version, bins.dir, err)
 	}
 
 	// A port free when probed may be taken by the time the server binds it:
@@ -166,6 +182,7 @@ func (s *Server) launch(ctx context.Context, bins binaries, owner account, port 
 		"-p", strconv.Itoa(port),
 		"-c", "listen_addresses=127.0.0.1",
 		"-c", "unix_socket_directories="+s.dir,
+		"-c", "unix_socket_permissions=0700",
 		"-c", "fsync=off",
 		"-c", "synchronous_commit=off",
 		"-c", "full_page_writes=off",
