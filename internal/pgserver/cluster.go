@@ -1,3 +1,5 @@
+//go:build linux || darwin
+
 package pgserver
 
 import (
@@ -11,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 )
 
@@ -100,14 +101,6 @@ func initdb(ctx context.Context, bins binaries, owner account, data string) erro
 		_ = os.RemoveAll(data)
 	}
 	return fmt.Errorf("initdb: %w\ninitdb output (last lines):\n%s", err, indent(lastLines(string(out), 15)))
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // copyTree copies the directory tree src to dst (which must not exist),
