@@ -46,15 +46,15 @@ const (
 
 // constraints lists the named constraints of the blog's tables.
 var constraints = map[string]pgerr.Constraint{
-	"usuarios_nome_tamanho":    {Entity: usuario, Field: "nome", Rule: "must be 1 to 100 characters"},
-	"usuarios_email_tamanho":   {Entity: usuario, Field: "email", Rule: "must be 3 to 254 characters"},
+	"usuarios_nome_tamanho":    usuarioNome.Constraint(),
+	"usuarios_email_tamanho":   usuarioEmail.Constraint(),
 	"usuarios_email_unico":     {Entity: usuario, Field: "email", Rule: "already in use (letter case ignored)"},
-	"postagens_titulo_tamanho": {Entity: postagem, Field: "titulo", Rule: "must be 1 to 200 characters"},
+	"postagens_titulo_tamanho": postagemTitulo.Constraint(),
 	"postagens_usuario_id_fkey": {
 		Entity: postagem, Field: "usuario_id", Rule: "no usuario with this id",
 		Referenced: "still has postagens",
 	},
-	"comentario_texto_nao_vazio": {Entity: comentario, Field: "texto", Rule: "must not be empty"},
+	"comentario_texto_nao_vazio": comentarioTexto.Constraint(),
 	"comentario_usuario_id_fkey": {
 		Entity: comentario, Field: "usuario_id", Rule: "no usuario with this id",
 		Referenced: "still has comentarios",

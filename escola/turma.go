@@ -14,7 +14,7 @@ import (
 )
 
 func validateTurma(codigo string, inicio, fim time.Time, vagas int32) error {
-	if err := check.Length(turma, "codigo", codigo, 1, 30); err != nil {
+	if err := turmaCodigo.Check(codigo); err != nil {
 		return err
 	}
 	if fim.Before(inicio) {

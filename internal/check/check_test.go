@@ -9,7 +9,9 @@ import (
 	"github.com/versiona/versiona/internal/check"
 )
 
-func TestLength(t *testing.T) {
+var texto = check.Text{Entity: "comentario", Field: "texto", Table: "comentario", Min: 1, Max: 200}
+
+func TestText_Check(t *testing.T) {
 	for _, tc := range []struct {
 		name string
 		s    string
@@ -21,11 +23,14 @@ func TestLength(t *testing.T) {
 		{"empty", "", false},
 		{"one character", "a", true},
 		{"invalid UTF-8", "\xff", false},
+		{"invalid UTF-8 inside", "abc\xc3(def", false},
+		{"NUL byte", "abc\x00def", false},
+		{"only a NUL byte", "\x00", false},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			err := check.Length("comentario", "texto", tc.s, 1, 200)
+			err := texto.Check(tc.s)
 			if (err == nil) != tc.ok {
-				t.Fatalf("Length(%d bytes) = %v, want ok=%v", len(tc.s), err, tc.ok)
+				t.Fatalf("Check(%d bytes) = %v, want ok=%v", len(tc.s), err, tc.ok)
 			}
 			if err != nil {
 				var de *versiona.Error
@@ -37,7 +42,21 @@ func TestLength(t *testing.T) {
 	}
 }
 
-func TestEmail(t *testing.T) {
+func TestText_NoUpperBound(t *testing.T) {
+	conteudo := check.Text{Entity: "postagem", Field: "conteudo", Table: "postagens"}
+	if err := conteudo.Check(strings.Repeat("a", 100000)); err != nil {
+		t.Fatalf("long text refused: %v", err)
+	}
+	if err := conteudo.Check(""); err != nil {
+		t.Fatalf("empty text refused without a minimum: %v", err)
+	}
+	if err := conteudo.Check("a\x00"); !errors.Is(err, versiona.ErrInvalid) {
+		t.Fatalf("NUL byte: %v, want ErrInvalid", err)
+	}
+}
+
+func TestText_Email(t *testing.T) {
+	email := check.Text{Entity: "usuario", Field: "email", Table: "usuarios", Min: 3, Max: 254}
 	for _, tc := range []struct {
 		email string
 		ok    bool
@@ -51,9 +70,10 @@ func TestEmail(t *testing.T) {
 		{" ana@example.com", false},
 		{"ana@example.com, bia@example.com", false},
 		{strings.Repeat("a", 250) + "@x.io", false},
+		{"ana\x00@example.com", false},
 	} {
 		t.Run(tc.email, func(t *testing.T) {
-			err := check.Email("usuario", "email", tc.email)
+			err := email.Email(tc.email)
 			if (err == nil) != tc.ok {
 				t.Fatalf("Email(%q) = %v, want ok=%v", tc.email, err, tc.ok)
 			}
