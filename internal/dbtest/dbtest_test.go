@@ -19,6 +19,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv("DBTEST_NO_MAIN") != "" { // a package that forgot dbtest.Main
+		os.Exit(m.Run())
+	}
 	Main(m, func(ctx context.Context, url string) error {
 		conn, err := pgx.Connect(ctx, url)
 		if err != nil {
@@ -137,6 +140,20 @@ func TestMain_KeywordURLRefused(t *testing.T) {
 		t.Errorf("output does not explain the refusal:\n%s", text)
 	} else if strings.Contains(text, secret) {
 		t.Errorf("output shows the password:\n%s", text)
+	}
+}
+
+func TestNew_WithoutMainFailsLoudly(t *testing.T) {
+	child, lines := runChild(t, "pass", []string{"DBTEST_NO_MAIN=1", "TEST_DATABASE_URL=", "DATABASE_URL="})
+	var out []string
+	for line := range lines {
+		out = append(out, line)
+	}
+	if err := child.Wait(); err == nil {
+		t.Fatal("a suite without dbtest.Main passed")
+	}
+	if text := strings.Join(out, "\n"); !strings.Contains(text, "no TestMain calling dbtest.Main") {
+		t.Errorf("output does not give the reason:\n%s", text)
 	}
 }
 
