@@ -4,11 +4,10 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/blog"
 	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // badTexts are inputs PostgreSQL text cannot hold.
@@ -68,26 +67,12 @@ func TestService_BadText(t *testing.T) {
 				u := newUsuario(t, s)
 				p := newPostagem(t, s, u.ID)
 				c := newComentario(t, s, u.ID, p.ID)
-				before := snapshot(t, pool)
-				wantErr(t, tc.write(s, u, p, c, bad), versiona.ErrInvalid, tc.field)
-				if after := snapshot(t, pool); after != before {
+				before := testkit.Snapshot(t, pool, "usuarios", "postagens", "comentario")
+				testkit.WantErr(t, tc.write(s, u, p, c, bad), versiona.ErrInvalid, tc.field)
+				if after := testkit.Snapshot(t, pool, "usuarios", "postagens", "comentario"); after != before {
 					t.Fatalf("tables changed by the refused write:\nbefore %s\nafter  %s", before, after)
 				}
 			})
 		}
 	}
-}
-
-// snapshot returns the content of the blog's tables as one string.
-func snapshot(t *testing.T, pool *pgxpool.Pool) string {
-	t.Helper()
-	var s string
-	err := pool.QueryRow(context.Background(), `SELECT concat_ws('|',
-		(SELECT string_agg(u::text, ',' ORDER BY id) FROM usuarios u),
-		(SELECT string_agg(p::text, ',' ORDER BY id) FROM postagens p),
-		(SELECT string_agg(c::text, ',' ORDER BY id) FROM comentario c))`).Scan(&s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

@@ -13,7 +13,7 @@ var (
 	comentarioTexto  = check.Text{Entity: comentario, Field: "texto", Table: "comentario", Min: 1, Max: 200}
 )
 
-// TextRules lists the rules above, for the catalog comparison.
-func TextRules() []check.Text {
+// textRules lists the rules above, for the catalog comparison.
+func textRules() []check.Text {
 	return []check.Text{usuarioNome, usuarioEmail, postagemTitulo, postagemConteudo, comentarioTexto}
 }

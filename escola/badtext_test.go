@@ -4,11 +4,10 @@ import (
 	"context"
 	"testing"
 
-	"github.com/jackc/pgx/v5/pgxpool"
-
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/escola"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // fixture holds one row of each table a bad-text write may touch.
@@ -84,28 +83,12 @@ func TestService_BadText(t *testing.T) {
 				t.Parallel()
 				s, pool := newService(t)
 				f := fixture{aluno: newAluno(t, s), instrutor: newInstrutor(t, s), curso: newCurso(t, s), turma: newTurma(t, s, 3)}
-				before := snapshot(t, pool)
-				wantErr(t, tc.write(s, f, bad), versiona.ErrInvalid, tc.field)
-				if after := snapshot(t, pool); after != before {
+				before := testkit.Snapshot(t, pool, "alunos", "instrutores", "cursos", "turmas", "matriculas")
+				testkit.WantErr(t, tc.write(s, f, bad), versiona.ErrInvalid, tc.field)
+				if after := testkit.Snapshot(t, pool, "alunos", "instrutores", "cursos", "turmas", "matriculas"); after != before {
 					t.Fatalf("tables changed by the refused write:\nbefore %s\nafter  %s", before, after)
 				}
 			})
 		}
 	}
-}
-
-// snapshot returns the content of the catalogue's tables as one string.
-func snapshot(t *testing.T, pool *pgxpool.Pool) string {
-	t.Helper()
-	var s string
-	err := pool.QueryRow(context.Background(), `SELECT concat_ws('|',
-		(SELECT string_agg(r::text, ',' ORDER BY id) FROM alunos r),
-		(SELECT string_agg(r::text, ',' ORDER BY id) FROM instrutores r),
-		(SELECT string_agg(r::text, ',' ORDER BY id) FROM cursos r),
-		(SELECT string_agg(r::text, ',' ORDER BY id) FROM turmas r),
-		(SELECT string_agg(r::text, ',' ORDER BY id) FROM matriculas r))`).Scan(&s)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return s
 }

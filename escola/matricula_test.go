@@ -13,6 +13,7 @@ import (
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/escola"
 	"github.com/versiona/versiona/internal/dbtest"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestService_MatriculaCreate(t *testing.T) {
@@ -59,10 +60,10 @@ func TestService_MatriculaCreate(t *testing.T) {
 		{"full turma", db.MatriculaCreateParams{AlunoID: other.ID, TurmaID: full.ID}, versiona.ErrConflict, "turma_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "matriculas")
+			before := testkit.Count(t, pool, "matriculas")
 			_, err := s.MatriculaCreate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "matriculas"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "matriculas"); after != before {
 				t.Fatalf("matriculas: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -140,7 +141,7 @@ func TestService_MatriculaGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.MatriculaGet(ctx, m.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -154,7 +155,7 @@ func TestService_MatriculaList(t *testing.T) {
 		want = append(want, newMatricula(t, s, newAluno(t, s).ID, tu.ID).ID)
 	}
 	t.Run("pages", func(t *testing.T) {
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			ms, err := s.MatriculaList(ctx, after, 3)
 			return idsOf(ms, func(m db.Matricula) int64 { return m.ID }), err
 		})
@@ -164,7 +165,7 @@ func TestService_MatriculaList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.MatriculaList(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -201,7 +202,7 @@ func TestService_MatriculaUpdate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.MatriculaUpdate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
+			testkit.WantErr(t, err, tc.kind, tc.field)
 			got, err := s.MatriculaGet(ctx, m.ID)
 			if err != nil || got.Status != db.MatriculaStatusConcluida || *got.Nota != 8.75 {
 				t.Fatalf("after the failed update: %+v, %v", got, err)
@@ -221,12 +222,12 @@ func TestService_MatriculaDelete(t *testing.T) {
 		if err := s.MatriculaDelete(ctx, m.ID); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, pool, "matriculas"); n != 0 {
+		if n := testkit.Count(t, pool, "matriculas"); n != 0 {
 			t.Fatalf("matriculas: %d rows, want 0", n)
 		}
 		newMatricula(t, s, newAluno(t, s).ID, tu.ID)
 	})
 	t.Run("missing id", func(t *testing.T) {
-		wantErr(t, s.MatriculaDelete(ctx, m.ID), versiona.ErrNotFound, "id")
+		testkit.WantErr(t, s.MatriculaDelete(ctx, m.ID), versiona.ErrNotFound, "id")
 	})
 }

@@ -9,6 +9,7 @@ import (
 
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestService_AlunoCreate(t *testing.T) {
@@ -46,10 +47,10 @@ func TestService_AlunoCreate(t *testing.T) {
 		{"born in the future", db.AlunoCreateParams{Nome: "X", Email: "x@example.com", DataNascimento: ptr(time.Now().AddDate(1, 0, 0))}, versiona.ErrInvalid, "data_nascimento"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "alunos")
+			before := testkit.Count(t, pool, "alunos")
 			_, err := s.AlunoCreate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "alunos"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "alunos"); after != before {
 				t.Fatalf("alunos: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -69,7 +70,7 @@ func TestService_AlunoGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.AlunoGet(ctx, a.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -82,7 +83,7 @@ func TestService_AlunoList(t *testing.T) {
 		want = append(want, newAluno(t, s).ID)
 	}
 	t.Run("pages", func(t *testing.T) {
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			as, err := s.AlunoList(ctx, after, 2)
 			return idsOf(as, func(a db.Aluno) int64 { return a.ID }), err
 		})
@@ -92,7 +93,7 @@ func TestService_AlunoList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.AlunoList(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -123,7 +124,7 @@ func TestService_AlunoUpdate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.AlunoUpdate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
+			testkit.WantErr(t, err, tc.kind, tc.field)
 		})
 	}
 }
@@ -139,20 +140,20 @@ func TestService_AlunoDelete(t *testing.T) {
 	newMatricula(t, s, b.ID, t1.ID)
 
 	t.Run("removes their matriculas", func(t *testing.T) {
-		if n := count(t, pool, "matriculas"); n != 3 {
+		if n := testkit.Count(t, pool, "matriculas"); n != 3 {
 			t.Fatalf("matriculas: %d rows before, want 3", n)
 		}
 		if err := s.AlunoDelete(ctx, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		for table, want := range map[string]int{"alunos": 1, "matriculas": 1, "turmas": 2} {
-			if got := count(t, pool, table); got != want {
+			if got := testkit.Count(t, pool, table); got != want {
 				t.Errorf("%s: %d rows, want %d", table, got, want)
 			}
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		wantErr(t, s.AlunoDelete(ctx, a.ID), versiona.ErrNotFound, "id")
+		testkit.WantErr(t, s.AlunoDelete(ctx, a.ID), versiona.ErrNotFound, "id")
 	})
 }
 
@@ -199,10 +200,10 @@ func TestService_InstrutorCreate(t *testing.T) {
 		{"2001 character bio", db.InstrutorCreateParams{Nome: "X", Email: "x@example.com", Bio: ptr(strings.Repeat("é", 2001))}, versiona.ErrInvalid, "bio"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "instrutores")
+			before := testkit.Count(t, pool, "instrutores")
 			_, err := s.InstrutorCreate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "instrutores"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "instrutores"); after != before {
 				t.Fatalf("instrutores: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -222,7 +223,7 @@ func TestService_InstrutorGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.InstrutorGet(ctx, i.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -235,7 +236,7 @@ func TestService_InstrutorList(t *testing.T) {
 		want = append(want, newInstrutor(t, s).ID)
 	}
 	t.Run("pages", func(t *testing.T) {
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			is, err := s.InstrutorList(ctx, after, 3)
 			return idsOf(is, func(i db.Instrutor) int64 { return i.ID }), err
 		})
@@ -245,7 +246,7 @@ func TestService_InstrutorList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.InstrutorList(ctx, 0, 5000)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -276,7 +277,7 @@ func TestService_InstrutorUpdate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.InstrutorUpdate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
+			testkit.WantErr(t, err, tc.kind, tc.field)
 		})
 	}
 }
@@ -294,11 +295,11 @@ func TestService_InstrutorDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		wantErr(t, s.InstrutorDelete(ctx, free.ID), versiona.ErrNotFound, "id")
+		testkit.WantErr(t, s.InstrutorDelete(ctx, free.ID), versiona.ErrNotFound, "id")
 	})
 	t.Run("still has turmas", func(t *testing.T) {
-		wantErr(t, s.InstrutorDelete(ctx, tu.InstrutorID), versiona.ErrConflict, "")
-		if n := count(t, pool, "instrutores"); n != 1 {
+		testkit.WantErr(t, s.InstrutorDelete(ctx, tu.InstrutorID), versiona.ErrConflict, "")
+		if n := testkit.Count(t, pool, "instrutores"); n != 1 {
 			t.Fatalf("instrutores: %d rows, want 1", n)
 		}
 	})

@@ -18,8 +18,8 @@ var (
 	turmaCodigo    = check.Text{Entity: turma, Field: "codigo", Table: "turmas", Min: 1, Max: 30}
 )
 
-// TextRules lists the rules above, for the catalog comparison.
-func TextRules() []check.Text {
+// textRules lists the rules above, for the catalog comparison.
+func textRules() []check.Text {
 	return []check.Text{alunoNome, alunoEmail, alunoTelefone, instrutorNome, instrutorEmail,
 		instrutorBio, cursoTitulo, cursoDescricao, turmaCodigo}
 }

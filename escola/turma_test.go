@@ -8,6 +8,7 @@ import (
 
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestService_TurmaCreate(t *testing.T) {
@@ -50,10 +51,10 @@ func TestService_TurmaCreate(t *testing.T) {
 		{"missing instrutor", valid(func(p *db.TurmaCreateParams) { p.Codigo, p.InstrutorID = "B", i.ID+1000 }), versiona.ErrNotFound, "instrutor_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "turmas")
+			before := testkit.Count(t, pool, "turmas")
 			_, err := s.TurmaCreate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "turmas"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "turmas"); after != before {
 				t.Fatalf("turmas: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -73,7 +74,7 @@ func TestService_TurmaGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.TurmaGet(ctx, tu.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -86,7 +87,7 @@ func TestService_TurmaList(t *testing.T) {
 		want = append(want, newTurma(t, s, 2).ID)
 	}
 	t.Run("pages", func(t *testing.T) {
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			ts, err := s.TurmaList(ctx, after, 2)
 			return idsOf(ts, func(t db.Turma) int64 { return t.ID }), err
 		})
@@ -96,7 +97,7 @@ func TestService_TurmaList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.TurmaList(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -130,7 +131,7 @@ func TestService_TurmaListVagas(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.TurmaListVagas(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -174,7 +175,7 @@ func TestService_TurmaUpdate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.TurmaUpdate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
+			testkit.WantErr(t, err, tc.kind, tc.field)
 			got, err := s.TurmaGet(ctx, tu.ID)
 			if err != nil || got.Vagas != 2 || got.Codigo != tu.Codigo {
 				t.Fatalf("after the failed update: %+v, %v", got, err)
@@ -196,12 +197,12 @@ func TestService_TurmaDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		wantErr(t, s.TurmaDelete(ctx, empty.ID), versiona.ErrNotFound, "id")
+		testkit.WantErr(t, s.TurmaDelete(ctx, empty.ID), versiona.ErrNotFound, "id")
 	})
 	t.Run("still has matriculas", func(t *testing.T) {
-		wantErr(t, s.TurmaDelete(ctx, busy.ID), versiona.ErrConflict, "")
+		testkit.WantErr(t, s.TurmaDelete(ctx, busy.ID), versiona.ErrConflict, "")
 		for table, want := range map[string]int{"turmas": 1, "matriculas": 1} {
-			if got := count(t, pool, table); got != want {
+			if got := testkit.Count(t, pool, table); got != want {
 				t.Errorf("%s: %d rows, want %d", table, got, want)
 			}
 		}
@@ -224,7 +225,7 @@ func TestService_TurmaRoster(t *testing.T) {
 		if err != nil || len(rows) != 1 || rows[0].Aluno == "" || rows[0].Status != db.MatriculaStatusAtiva {
 			t.Fatalf("got %+v, %v", rows, err)
 		}
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			rs, err := s.TurmaRoster(ctx, tu.ID, after, 2)
 			return idsOf(rs, func(r db.MatriculaListByTurmaRow) int64 { return r.ID }), err
 		})
@@ -234,6 +235,6 @@ func TestService_TurmaRoster(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.TurmaRoster(ctx, tu.ID, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
