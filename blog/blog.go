@@ -9,32 +9,28 @@
 package blog
 
 import (
-	"context"
 	"fmt"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/pgerr"
 )
 
 // DB is the connection a Service runs on: a *pgxpool.Pool, a *pgx.Conn, or a
-// pgx.Tx (the service's own transactions then become savepoints).
+// pgx.Tx. Every blog operation is one statement, so none opens a
+// transaction.
 type DB interface {
 	db.DBTX
-	Begin(ctx context.Context) (pgx.Tx, error)
 }
 
 // Service runs the blog's operations on a database migrated to schema.sql.
 // It is safe for concurrent use when its DB is.
 type Service struct {
-	conn DB
-	q    *db.Queries
+	q *db.Queries
 }
 
 // New returns a Service on conn.
 func New(conn DB) *Service {
-	return &Service{conn: conn, q: db.New(conn)}
+	return &Service{q: db.New(conn)}
 }
 
 // Entity names used in errors.
