@@ -257,7 +257,11 @@ func TestService_ComentarioDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		testkit.WantErr(t, s.ComentarioDelete(ctx, c.ID), versiona.ErrNotFound, "id")
+		gone := newComentario(t, s, u.ID, newPostagem(t, s, u.ID).ID)
+		if err := s.ComentarioDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.ComentarioDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 }
 

@@ -157,8 +157,11 @@ func TestService_PostagemDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		err := s.PostagemDelete(ctx, p1.ID)
-		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
+		gone := newPostagem(t, s, u.ID)
+		if err := s.PostagemDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.PostagemDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 }
 

@@ -167,8 +167,11 @@ func TestService_UsuarioDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		err := s.UsuarioDelete(ctx, ana.ID)
-		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
+		gone := newUsuario(t, s)
+		if err := s.UsuarioDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.UsuarioDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 }
 
