@@ -15,6 +15,7 @@ func TestService_CursoCreate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, pool := newService(t)
+	taken := newCurso(t, s)
 
 	t.Run("success", func(t *testing.T) {
 		c, err := s.CursoCreate(ctx, db.CursoCreateParams{Titulo: "Introdução a SQL", Descricao: "Consultas", CargaHoraria: 20})
@@ -34,7 +35,7 @@ func TestService_CursoCreate(t *testing.T) {
 		{"empty titulo", db.CursoCreateParams{Titulo: "", CargaHoraria: 1}, versiona.ErrInvalid, "titulo"},
 		{"201 character titulo", db.CursoCreateParams{Titulo: strings.Repeat("ç", 201), CargaHoraria: 1}, versiona.ErrInvalid, "titulo"},
 		{"zero carga_horaria", db.CursoCreateParams{Titulo: "X", CargaHoraria: 0}, versiona.ErrInvalid, "carga_horaria"},
-		{"duplicate titulo", db.CursoCreateParams{Titulo: "Introdução a SQL", CargaHoraria: 1}, versiona.ErrConflict, "titulo"},
+		{"duplicate titulo", db.CursoCreateParams{Titulo: taken.Titulo, CargaHoraria: 1}, versiona.ErrConflict, "titulo"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			before := testkit.Count(t, pool, "cursos")
@@ -132,14 +133,17 @@ func TestService_CursoDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		testkit.WantErr(t, s.CursoDelete(ctx, free.ID), versiona.ErrNotFound, "id")
+		gone := newCurso(t, s)
+		if err := s.CursoDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.CursoDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 	t.Run("still has turmas", func(t *testing.T) {
+		before := testkit.Snapshot(t, pool, "cursos", "turmas")
 		testkit.WantErr(t, s.CursoDelete(ctx, tu.CursoID), versiona.ErrConflict, "")
-		for table, want := range map[string]int{"cursos": 1, "turmas": 1} {
-			if got := testkit.Count(t, pool, table); got != want {
-				t.Errorf("%s: %d rows, want %d", table, got, want)
-			}
+		if after := testkit.Snapshot(t, pool, "cursos", "turmas"); after != before {
+			t.Errorf("tables changed by the refused delete:\nbefore %s\nafter  %s", before, after)
 		}
 	})
 }

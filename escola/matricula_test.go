@@ -24,6 +24,7 @@ func TestService_MatriculaCreate(t *testing.T) {
 	tu := newTurma(t, s, 2)
 	full := newTurma(t, s, 1)
 	newMatricula(t, s, newAluno(t, s).ID, full.ID)
+	enrolled := newMatricula(t, s, newAluno(t, s).ID, newTurma(t, s, 5).ID)
 
 	t.Run("success", func(t *testing.T) {
 		m, err := s.MatriculaCreate(ctx, db.MatriculaCreateParams{AlunoID: a.ID, TurmaID: tu.ID, Nota: ptr(10.0)})
@@ -56,7 +57,7 @@ func TestService_MatriculaCreate(t *testing.T) {
 		{"missing aluno", db.MatriculaCreateParams{AlunoID: other.ID + 1000, TurmaID: tu.ID}, versiona.ErrNotFound, "aluno_id"},
 		{"missing turma", db.MatriculaCreateParams{AlunoID: other.ID, TurmaID: full.ID + 1000}, versiona.ErrNotFound, "turma_id"},
 		{"missing turma, not ativa", db.MatriculaCreateParams{AlunoID: other.ID, TurmaID: full.ID + 1000, Status: db.MatriculaStatusConcluida}, versiona.ErrNotFound, "turma_id"},
-		{"already enrolled", db.MatriculaCreateParams{AlunoID: a.ID, TurmaID: tu.ID}, versiona.ErrConflict, "aluno_id"},
+		{"already enrolled", db.MatriculaCreateParams{AlunoID: enrolled.AlunoID, TurmaID: enrolled.TurmaID}, versiona.ErrConflict, "aluno_id"},
 		{"full turma", db.MatriculaCreateParams{AlunoID: other.ID, TurmaID: full.ID}, versiona.ErrConflict, "turma_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -175,17 +176,21 @@ func TestService_MatriculaUpdate(t *testing.T) {
 	s, _ := newService(t)
 	tu := newTurma(t, s, 1)
 	m := newMatricula(t, s, newAluno(t, s).ID, tu.ID)
-
-	t.Run("conclude with nota", func(t *testing.T) {
-		got, err := s.MatriculaUpdate(ctx, db.MatriculaUpdateParams{ID: m.ID, Status: db.MatriculaStatusConcluida, Nota: ptr(8.75)})
+	conclude := func(t *testing.T, id int64) {
+		t.Helper()
+		got, err := s.MatriculaUpdate(ctx, db.MatriculaUpdateParams{ID: id, Status: db.MatriculaStatusConcluida, Nota: ptr(8.75)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Status != db.MatriculaStatusConcluida || *got.Nota != 8.75 {
 			t.Fatalf("got %+v", got)
 		}
+	}
+	t.Run("conclude with nota", func(t *testing.T) {
+		conclude(t, newMatricula(t, s, newAluno(t, s).ID, newTurma(t, s, 1).ID).ID)
 	})
 	// m no longer takes the seat: someone else takes it.
+	conclude(t, m.ID)
 	newMatricula(t, s, newAluno(t, s).ID, tu.ID)
 
 	for _, tc := range []struct {
@@ -228,6 +233,10 @@ func TestService_MatriculaDelete(t *testing.T) {
 		newMatricula(t, s, newAluno(t, s).ID, tu.ID)
 	})
 	t.Run("missing id", func(t *testing.T) {
-		testkit.WantErr(t, s.MatriculaDelete(ctx, m.ID), versiona.ErrNotFound, "id")
+		gone := newMatricula(t, s, newAluno(t, s).ID, newTurma(t, s, 1).ID)
+		if err := s.MatriculaDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.MatriculaDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 }

@@ -16,6 +16,7 @@ func TestService_AlunoCreate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, pool := newService(t)
+	taken := newAluno(t, s)
 
 	t.Run("success with optional fields", func(t *testing.T) {
 		a, err := s.AlunoCreate(ctx, db.AlunoCreateParams{
@@ -42,7 +43,7 @@ func TestService_AlunoCreate(t *testing.T) {
 		{"empty nome", db.AlunoCreateParams{Nome: "", Email: "x@example.com"}, versiona.ErrInvalid, "nome"},
 		{"101 character nome", db.AlunoCreateParams{Nome: strings.Repeat("ç", 101), Email: "x@example.com"}, versiona.ErrInvalid, "nome"},
 		{"bad email", db.AlunoCreateParams{Nome: "X", Email: "x@"}, versiona.ErrInvalid, "email"},
-		{"duplicate email in another case", db.AlunoCreateParams{Nome: "X", Email: "carla@EXAMPLE.com"}, versiona.ErrConflict, "email"},
+		{"duplicate email in another case", db.AlunoCreateParams{Nome: "X", Email: strings.ToUpper(taken.Email)}, versiona.ErrConflict, "email"},
 		{"empty telefone", db.AlunoCreateParams{Nome: "X", Email: "x@example.com", Telefone: ptr("")}, versiona.ErrInvalid, "telefone"},
 		{"born in the future", db.AlunoCreateParams{Nome: "X", Email: "x@example.com", DataNascimento: ptr(time.Now().AddDate(1, 0, 0))}, versiona.ErrInvalid, "data_nascimento"},
 	} {
@@ -153,7 +154,11 @@ func TestService_AlunoDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		testkit.WantErr(t, s.AlunoDelete(ctx, a.ID), versiona.ErrNotFound, "id")
+		gone := newAluno(t, s)
+		if err := s.AlunoDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.AlunoDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 }
 
@@ -177,6 +182,7 @@ func TestService_InstrutorCreate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, pool := newService(t)
+	taken := newInstrutor(t, s)
 
 	t.Run("success", func(t *testing.T) {
 		i, err := s.InstrutorCreate(ctx, db.InstrutorCreateParams{Nome: "Élio", Email: "Elio@Example.com", Bio: ptr("Dá aulas de SQL.")})
@@ -196,7 +202,7 @@ func TestService_InstrutorCreate(t *testing.T) {
 		{"empty nome", db.InstrutorCreateParams{Nome: "", Email: "x@example.com"}, versiona.ErrInvalid, "nome"},
 		{"101 character nome", db.InstrutorCreateParams{Nome: strings.Repeat("é", 101), Email: "x@example.com"}, versiona.ErrInvalid, "nome"},
 		{"bad email", db.InstrutorCreateParams{Nome: "X", Email: "not an email"}, versiona.ErrInvalid, "email"},
-		{"duplicate email in another case", db.InstrutorCreateParams{Nome: "X", Email: "ELIO@example.com"}, versiona.ErrConflict, "email"},
+		{"duplicate email in another case", db.InstrutorCreateParams{Nome: "X", Email: strings.ToUpper(taken.Email)}, versiona.ErrConflict, "email"},
 		{"2001 character bio", db.InstrutorCreateParams{Nome: "X", Email: "x@example.com", Bio: ptr(strings.Repeat("é", 2001))}, versiona.ErrInvalid, "bio"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
@@ -295,12 +301,17 @@ func TestService_InstrutorDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		testkit.WantErr(t, s.InstrutorDelete(ctx, free.ID), versiona.ErrNotFound, "id")
+		gone := newInstrutor(t, s)
+		if err := s.InstrutorDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.InstrutorDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 	t.Run("still has turmas", func(t *testing.T) {
+		before := testkit.Snapshot(t, pool, "instrutores", "turmas")
 		testkit.WantErr(t, s.InstrutorDelete(ctx, tu.InstrutorID), versiona.ErrConflict, "")
-		if n := testkit.Count(t, pool, "instrutores"); n != 1 {
-			t.Fatalf("instrutores: %d rows, want 1", n)
+		if after := testkit.Snapshot(t, pool, "instrutores", "turmas"); after != before {
+			t.Fatalf("tables changed by the refused delete:\nbefore %s\nafter  %s", before, after)
 		}
 	})
 }

@@ -16,6 +16,7 @@ func TestService_TurmaCreate(t *testing.T) {
 	ctx := context.Background()
 	s, pool := newService(t)
 	c, i := newCurso(t, s), newInstrutor(t, s)
+	taken := newTurma(t, s, 1)
 	valid := func(change func(*db.TurmaCreateParams)) db.TurmaCreateParams {
 		p := db.TurmaCreateParams{
 			CursoID: c.ID, InstrutorID: i.ID, Codigo: "SQL-2025-1",
@@ -46,7 +47,7 @@ func TestService_TurmaCreate(t *testing.T) {
 		{"zero vagas", valid(func(p *db.TurmaCreateParams) { p.Codigo, p.Vagas = "B", 0 }), versiona.ErrInvalid, "vagas"},
 		{"empty codigo", valid(func(p *db.TurmaCreateParams) { p.Codigo = "" }), versiona.ErrInvalid, "codigo"},
 		{"31 character codigo", valid(func(p *db.TurmaCreateParams) { p.Codigo = strings.Repeat("ç", 31) }), versiona.ErrInvalid, "codigo"},
-		{"duplicate codigo", valid(nil), versiona.ErrConflict, "codigo"},
+		{"duplicate codigo", valid(func(p *db.TurmaCreateParams) { p.Codigo = taken.Codigo }), versiona.ErrConflict, "codigo"},
 		{"missing curso", valid(func(p *db.TurmaCreateParams) { p.Codigo, p.CursoID = "B", c.ID+1000 }), versiona.ErrNotFound, "curso_id"},
 		{"missing instrutor", valid(func(p *db.TurmaCreateParams) { p.Codigo, p.InstrutorID = "B", i.ID+1000 }), versiona.ErrNotFound, "instrutor_id"},
 	} {
@@ -174,11 +175,15 @@ func TestService_TurmaUpdate(t *testing.T) {
 		{"missing curso", params(func(p *db.TurmaUpdateParams) { p.CursoID = other.CursoID + 1000 }), versiona.ErrNotFound, "curso_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := s.TurmaUpdate(ctx, tc.p)
+			before, err := s.TurmaGet(ctx, tu.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.TurmaUpdate(ctx, tc.p)
 			testkit.WantErr(t, err, tc.kind, tc.field)
 			got, err := s.TurmaGet(ctx, tu.ID)
-			if err != nil || got.Vagas != 2 || got.Codigo != tu.Codigo {
-				t.Fatalf("after the failed update: %+v, %v", got, err)
+			if err != nil || got != before {
+				t.Fatalf("after the failed update: %+v, %v; want %+v", got, err, before)
 			}
 		})
 	}
@@ -197,14 +202,17 @@ func TestService_TurmaDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		testkit.WantErr(t, s.TurmaDelete(ctx, empty.ID), versiona.ErrNotFound, "id")
+		gone := newTurma(t, s, 1)
+		if err := s.TurmaDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.TurmaDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 	t.Run("still has matriculas", func(t *testing.T) {
+		before := testkit.Snapshot(t, pool, "turmas", "matriculas")
 		testkit.WantErr(t, s.TurmaDelete(ctx, busy.ID), versiona.ErrConflict, "")
-		for table, want := range map[string]int{"turmas": 1, "matriculas": 1} {
-			if got := testkit.Count(t, pool, table); got != want {
-				t.Errorf("%s: %d rows, want %d", table, got, want)
-			}
+		if after := testkit.Snapshot(t, pool, "turmas", "matriculas"); after != before {
+			t.Errorf("tables changed by the refused delete:\nbefore %s\nafter  %s", before, after)
 		}
 	})
 }
