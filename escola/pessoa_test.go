@@ -2,6 +2,7 @@ package escola_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -9,6 +10,7 @@ import (
 
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/escola"
 	"github.com/versiona/versiona/internal/testkit"
 )
 
@@ -166,16 +168,52 @@ func TestService_AlunoListCursos(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := newService(t)
-	a := newAluno(t, s)
-	tu := newTurma(t, s, 3)
-	m := newMatricula(t, s, a.ID, tu.ID)
-	rows, err := s.AlunoListCursos(ctx, a.ID)
+	a, i := newAluno(t, s), newInstrutor(t, s)
+	// Created out of order, two on the same day: the list is by data_inicio,
+	// then matricula id.
+	var want []int64
+	for _, start := range []time.Time{date(2025, 9, 1), date(2025, 3, 1), date(2025, 6, 1), date(2025, 3, 1)} {
+		tu := turmaStarting(t, s, i.ID, start)
+		want = append(want, newMatricula(t, s, a.ID, tu.ID).ID)
+		newMatricula(t, s, newAluno(t, s).ID, tu.ID) // another aluno's: not listed
+	}
+	want = []int64{want[1], want[3], want[2], want[0]}
+
+	t.Run("by data_inicio", func(t *testing.T) {
+		rows, err := s.AlunoListCursos(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := idsOf(rows, func(r db.MatriculaListByAlunoRow) int64 { return r.ID })
+		if !slices.Equal(got, want) {
+			t.Fatalf("matricula ids %v, want %v", got, want)
+		}
+		for _, r := range rows {
+			if r.Curso == "" || r.CursoID == 0 || r.TurmaID == 0 {
+				t.Fatalf("row without its turma or curso: %+v", r)
+			}
+		}
+	})
+	t.Run("unknown aluno", func(t *testing.T) {
+		rows, err := s.AlunoListCursos(ctx, a.ID+1000)
+		if err != nil || len(rows) != 0 {
+			t.Fatalf("got %+v, %v; want none", rows, err)
+		}
+	})
+}
+
+// turmaStarting creates a turma of a new curso taught by instrutorID,
+// starting on start.
+func turmaStarting(t *testing.T, s *escola.Service, instrutorID int64, start time.Time) db.Turma {
+	t.Helper()
+	tu, err := s.TurmaCreate(context.Background(), db.TurmaCreateParams{
+		CursoID: newCurso(t, s).ID, InstrutorID: instrutorID, Codigo: fmt.Sprintf("T-%d", seq.Add(1)),
+		DataInicio: start, DataFim: start.AddDate(0, 3, 0), Vagas: 5,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || rows[0].ID != m.ID || rows[0].TurmaID != tu.ID || rows[0].CursoID != tu.CursoID || rows[0].Curso == "" {
-		t.Fatalf("got %+v", rows)
-	}
+	return tu
 }
 
 func TestService_InstrutorCreate(t *testing.T) {
@@ -320,12 +358,33 @@ func TestService_InstrutorListTurmas(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := newService(t)
-	tu := newTurma(t, s, 2)
-	rows, err := s.InstrutorListTurmas(ctx, tu.InstrutorID)
-	if err != nil {
-		t.Fatal(err)
+	i := newInstrutor(t, s)
+	var want []int64
+	for _, start := range []time.Time{date(2025, 9, 1), date(2025, 3, 1), date(2025, 6, 1), date(2025, 3, 1)} {
+		want = append(want, turmaStarting(t, s, i.ID, start).ID)
 	}
-	if len(rows) != 1 || rows[0].ID != tu.ID || rows[0].CursoID != tu.CursoID || rows[0].Curso == "" {
-		t.Fatalf("got %+v", rows)
-	}
+	newTurma(t, s, 1) // another instrutor's: not listed
+	want = []int64{want[1], want[3], want[2], want[0]}
+
+	t.Run("by data_inicio", func(t *testing.T) {
+		rows, err := s.InstrutorListTurmas(ctx, i.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := idsOf(rows, func(r db.TurmaListByInstrutorRow) int64 { return r.ID })
+		if !slices.Equal(got, want) {
+			t.Fatalf("turma ids %v, want %v", got, want)
+		}
+		for _, r := range rows {
+			if r.Curso == "" || r.CursoID == 0 {
+				t.Fatalf("row without its curso: %+v", r)
+			}
+		}
+	})
+	t.Run("unknown instrutor", func(t *testing.T) {
+		rows, err := s.InstrutorListTurmas(ctx, i.ID+1000)
+		if err != nil || len(rows) != 0 {
+			t.Fatalf("got %+v, %v; want none", rows, err)
+		}
+	})
 }
