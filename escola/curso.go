@@ -15,10 +15,7 @@ func validateCurso(titulo, descricao string, cargaHoraria int32) error {
 	if err := cursoDescricao.Check(descricao); err != nil {
 		return err
 	}
-	if cargaHoraria <= 0 {
-		return check.Invalid(curso, "carga_horaria", "must be greater than 0")
-	}
-	return nil
+	return cursoCargaHoraria.Check(float64(cargaHoraria))
 }
 
 // CursoCreate stores a new curso: a unique titulo of 1 to 200 characters, a

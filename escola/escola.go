@@ -64,12 +64,12 @@ var constraints = map[string]pgerr.Constraint{
 
 	"cursos_titulo_unico":           {Entity: curso, Field: "titulo", Rule: "already in use"},
 	"cursos_titulo_tamanho":         cursoTitulo.Constraint(),
-	"cursos_carga_horaria_positiva": {Entity: curso, Field: "carga_horaria", Rule: "must be greater than 0"},
+	"cursos_carga_horaria_positiva": cursoCargaHoraria.Constraint(),
 
 	"turmas_codigo_unico":    {Entity: turma, Field: "codigo", Rule: "already in use"},
 	"turmas_codigo_tamanho":  turmaCodigo.Constraint(),
 	"turmas_datas_ordenadas": {Entity: turma, Field: "data_fim", Rule: "must not be before data_inicio"},
-	"turmas_vagas_positivas": {Entity: turma, Field: "vagas", Rule: "must be greater than 0"},
+	"turmas_vagas_positivas": turmaVagas.Constraint(),
 	"turmas_curso_id_fkey": {
 		Entity: turma, Field: "curso_id", Rule: "no curso with this id",
 		Referenced: "still has turmas",
@@ -80,7 +80,7 @@ var constraints = map[string]pgerr.Constraint{
 	},
 
 	"matriculas_aluno_turma_unica": {Entity: matricula, Field: "aluno_id", Rule: "aluno already enrolled in this turma"},
-	"matriculas_nota_intervalo":    {Entity: matricula, Field: "nota", Rule: "must be between 0 and 10"},
+	"matriculas_nota_intervalo":    matriculaNota.Constraint(),
 	"matriculas_aluno_id_fkey": {
 		Entity: matricula, Field: "aluno_id", Rule: "no aluno with this id",
 		Referenced: "still has matriculas",

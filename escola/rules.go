@@ -18,6 +18,19 @@ var (
 	turmaCodigo    = check.Text{Entity: turma, Field: "codigo", Table: "turmas", Min: 1, Max: 30}
 )
 
+// The rules of the catalogue's numeric fields, compared with the catalog
+// like the text rules.
+var (
+	cursoCargaHoraria = check.Range{Entity: curso, Field: "carga_horaria", Table: "cursos", Min: 1}
+	turmaVagas        = check.Range{Entity: turma, Field: "vagas", Table: "turmas", Min: 1}
+	matriculaNota     = check.Range{Entity: matricula, Field: "nota", Table: "matriculas", Min: 0, Max: 10, HasMax: true}
+)
+
+// rangeRules lists the numeric rules, for the catalog comparison.
+func rangeRules() []check.Range {
+	return []check.Range{cursoCargaHoraria, turmaVagas, matriculaNota}
+}
+
 // textRules lists the rules above, for the catalog comparison.
 func textRules() []check.Text {
 	return []check.Text{alunoNome, alunoEmail, alunoTelefone, instrutorNome, instrutorEmail,

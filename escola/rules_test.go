@@ -14,3 +14,10 @@ func TestTextRules_MatchCatalog(t *testing.T) {
 	t.Parallel()
 	testkit.CheckTextRules(t, dbtest.New(t), escola.TextRules())
 }
+
+// TestRangeRules_MatchCatalog compares every numeric rule with the CHECK
+// constraints of the migrated database.
+func TestRangeRules_MatchCatalog(t *testing.T) {
+	t.Parallel()
+	testkit.CheckRangeRules(t, dbtest.New(t), escola.RangeRules())
+}

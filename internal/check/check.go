@@ -8,7 +8,9 @@ package check
 
 import (
 	"fmt"
+	"math"
 	"net/mail"
+	"strconv"
 	"strings"
 	"unicode/utf8"
 
@@ -111,4 +113,45 @@ func Limit(entity string, limit int) error {
 		return Invalid(entity, "limit", fmt.Sprintf("must be 1 to %d, got %d", MaxPage, limit))
 	}
 	return nil
+}
+
+// Range is the rule of one numeric field: a value from Min to Max, both
+// included; HasMax false means no upper bound.
+type Range struct {
+	Entity string // entity named in errors, e.g. "turma"
+	Field  string // input field named in errors, e.g. "vagas"
+	Table  string // table whose column holds the field, e.g. "turmas"
+	Min    float64
+	Max    float64
+	HasMax bool
+}
+
+// Rule is the rule in words, as errors say it.
+func (r Range) Rule() string {
+	if !r.HasMax {
+		return "must be at least " + strconv.FormatFloat(r.Min, 'g', -1, 64)
+	}
+	return "must be between " + strconv.FormatFloat(r.Min, 'g', -1, 64) + " and " + strconv.FormatFloat(r.Max, 'g', -1, 64)
+}
+
+// Constraint is the pgerr mapping of the CHECK constraint that states the
+// rule in the database.
+func (r Range) Constraint() pgerr.Constraint {
+	return pgerr.Constraint{Entity: r.Entity, Field: r.Field, Rule: r.Rule()}
+}
+
+// Check returns ErrInvalid naming the field unless v is in the range.
+func (r Range) Check(v float64) error {
+	if math.IsNaN(v) || v < r.Min || (r.HasMax && v > r.Max) {
+		return Invalid(r.Entity, r.Field, r.Rule()+", got "+strconv.FormatFloat(v, 'g', -1, 64))
+	}
+	return nil
+}
+
+// CheckOptional checks *v like Check when v is not nil.
+func (r Range) CheckOptional(v *float64) error {
+	if v == nil {
+		return nil
+	}
+	return r.Check(*v)
 }

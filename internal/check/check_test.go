@@ -2,6 +2,7 @@ package check_test
 
 import (
 	"errors"
+	"math"
 	"strings"
 	"testing"
 
@@ -89,5 +90,18 @@ func TestLimit(t *testing.T) {
 		if err := check.Limit("usuario", limit); (err == nil) != ok {
 			t.Errorf("Limit(%d) = %v, want ok=%v", limit, err, ok)
 		}
+	}
+}
+
+func TestRange_Check(t *testing.T) {
+	nota := check.Range{Entity: "matricula", Field: "nota", Table: "matriculas", Min: 0, Max: 10, HasMax: true}
+	for v, ok := range map[float64]bool{-0.5: false, 0: true, 10: true, 10.5: false, math.NaN(): false} {
+		if err := nota.Check(v); (err == nil) != ok {
+			t.Errorf("Check(%v) = %v, want ok=%v", v, err, ok)
+		}
+	}
+	vagas := check.Range{Entity: "turma", Field: "vagas", Table: "turmas", Min: 1}
+	if err := vagas.Check(0); !errors.Is(err, versiona.ErrInvalid) || !strings.Contains(err.Error(), "at least 1") {
+		t.Errorf("Check(0) = %v, want ErrInvalid saying at least 1", err)
 	}
 }

@@ -127,3 +127,105 @@ func CheckTextRules(t testing.TB, pool *pgxpool.Pool, rules []check.Text) {
 		}
 	}
 }
+
+// Range is a numeric range from the catalog; HasMax false means no upper
+// bound, HasMin false no lower one.
+type Range struct {
+	Min, Max       float64
+	HasMin, HasMax bool
+}
+
+func (r Range) String() string {
+	lo, hi := "unbounded", "unbounded"
+	if r.HasMin {
+		lo = strconv.FormatFloat(r.Min, 'g', -1, 64)
+	}
+	if r.HasMax {
+		hi = strconv.FormatFloat(r.Max, 'g', -1, 64)
+	}
+	return lo + " to " + hi
+}
+
+// numericBound matches one comparison of a column with a constant as
+// pg_get_constraintdef prints it, e.g. "(vagas > 0)" or
+// "(nota <= (10)::numeric)".
+var numericBound = regexp.MustCompile(`\((\w+) (>=|<=|>|<) \(?(-?[\d.]+)\)?(?:::\w+)?\)`)
+
+// CatalogRanges reads the numeric bounds the CHECK constraints of tables
+// put on their columns. On an integer column "> n" is "from n+1"; on
+// others an exclusive bound is an error, since Range has none.
+func CatalogRanges(ctx context.Context, pool *pgxpool.Pool, tables []string) (map[string]Range, error) {
+	rows, err := pool.Query(ctx, `
+		SELECT c.conrelid::regclass::text, pg_get_constraintdef(c.oid),
+		       coalesce(array_agg(a.attname::text) FILTER (WHERE a.atttypid IN ('int2'::regtype, 'int4'::regtype, 'int8'::regtype)), '{}')
+		FROM pg_constraint c
+		JOIN pg_attribute a ON a.attrelid = c.conrelid AND a.attnum = ANY(c.conkey)
+		WHERE c.contype = 'c' AND c.conrelid::regclass::text = ANY($1)
+		GROUP BY c.oid`, tables)
+	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	ranges := map[string]Range{}
+	for rows.Next() {
+		var table, def string
+		var ints []string
+		if err := rows.Scan(&table, &def, &ints); err != nil {
+			return nil, err
+		}
+		for _, m := range numericBound.FindAllStringSubmatch(def, -1) {
+			key := table + "." + m[1]
+			n, _ := strconv.ParseFloat(m[3], 64)
+			r := ranges[key]
+			exclusive := m[2] == ">" || m[2] == "<"
+			if exclusive && !slices.Contains(ints, m[1]) {
+				return nil, fmt.Errorf("%s: exclusive bound on a non-integer column in %s", key, def)
+			}
+			switch m[2] {
+			case ">", ">=":
+				if m[2] == ">" {
+					n++
+				}
+				r.Min, r.HasMin = n, true
+			case "<", "<=":
+				if m[2] == "<" {
+					n--
+				}
+				r.Max, r.HasMax = n, true
+			}
+			ranges[key] = r
+		}
+	}
+	return ranges, rows.Err()
+}
+
+// CheckRangeRules fails t when a numeric rule differs from the database's
+// bounds for its column, or when the catalog bounds a column of the rules'
+// tables that no rule covers. pool must be on a migrated database.
+func CheckRangeRules(t testing.TB, pool *pgxpool.Pool, rules []check.Range) {
+	t.Helper()
+	var tables []string
+	for _, r := range rules {
+		if !slices.Contains(tables, r.Table) {
+			tables = append(tables, r.Table)
+		}
+	}
+	db, err := CatalogRanges(context.Background(), pool, tables)
+	if err != nil {
+		t.Fatalf("reading the catalog: %v", err)
+	}
+	covered := map[string]bool{}
+	for _, r := range rules {
+		key := r.Table + "." + r.Field
+		covered[key] = true
+		got := Range{Min: r.Min, HasMin: true, Max: r.Max, HasMax: r.HasMax}
+		if want := db[key]; got != want {
+			t.Errorf("%s %s: Go rule allows %s, the database %s", r.Entity, r.Field, got, want)
+		}
+	}
+	for key, r := range db {
+		if !covered[key] {
+			t.Errorf("the database bounds %s to %s, but no Go rule covers it", key, r)
+		}
+	}
+}
