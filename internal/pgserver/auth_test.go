@@ -3,11 +3,14 @@
 package pgserver
 
 import (
+	"bytes"
 	"context"
+	"io/fs"
 	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
+	"path/filepath"
 	"strconv"
 	"strings"
 	"syscall"
@@ -138,4 +141,27 @@ func otherAccount(t *testing.T, server string) *syscall.Credential {
 	}
 	t.Skip("no third account to try as")
 	return nil
+}
+
+// TestStart_PasswordNotStored checks that the plain password is written
+// nowhere in the server's directory (the server keeps a SCRAM verifier).
+func TestStart_PasswordNotStored(t *testing.T) {
+	s := startT(t, Options{})
+	password, _ := mustURL(t, s.URL("postgres")).User.Password()
+	err := filepath.WalkDir(s.dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || !d.Type().IsRegular() {
+			return err
+		}
+		b, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		if bytes.Contains(b, []byte(password)) {
+			t.Errorf("%s holds the plain password", p)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 }
