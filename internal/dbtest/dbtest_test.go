@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -36,9 +35,13 @@ func TestMain(m *testing.M) {
 func TestNew_FreshCopyOfTemplate(t *testing.T) {
 	ctx := context.Background()
 	var names []string
-	for i := range 2 {
-		t.Run(strconv.Itoa(i), func(t *testing.T) {
-			pool := New(t)
+	// Two databases in turn, each dropped before the next: no subtests, so
+	// that the test depends on no other test running first.
+	for range 2 {
+		func() {
+			tb := &cleanupTB{TB: t}
+			defer tb.cleanup()
+			pool := New(tb)
 			var note, db string
 			if err := pool.QueryRow(ctx, "SELECT note, current_database() FROM marker").Scan(&note, &db); err != nil {
 				t.Fatalf("template content missing: %v", err)
@@ -55,7 +58,7 @@ func TestNew_FreshCopyOfTemplate(t *testing.T) {
 			if err := pool.QueryRow(ctx, "SELECT count(*) FROM marker").Scan(&n); err != nil || n != 2 {
 				t.Fatalf("count = %d (%v), want 2", n, err)
 			}
-		})
+		}()
 	}
 	if len(names) != 2 || names[0] == names[1] {
 		t.Fatalf("databases %v, want two distinct ones", names)
