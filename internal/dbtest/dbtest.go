@@ -16,6 +16,7 @@ package dbtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"net/url"
 	"os"
@@ -48,13 +49,20 @@ var (
 	template string // template database name
 	fileCopy bool   // server supports CREATE DATABASE ... STRATEGY FILE_COPY
 	counter  atomic.Int64
+	inMain   atomic.Bool // Main was called: the template has its setup
 )
+
+// errNoMain is what a package whose tests forgot TestMain gets, instead of
+// an empty template and a server nobody stops.
+var errNoMain = errors.New("this package has no TestMain calling dbtest.Main, so its databases would be empty " +
+	"and the server never stopped; add: func TestMain(m *testing.M) { dbtest.Main(m, dbtest.Migrated) }")
 
 // Main runs the tests of a package with fn preparing the template database
 // (nil: an empty database), then stops what it started and exits with the
 // tests' exit code. Call it from TestMain.
 func Main(m *testing.M, fn SetupFunc) {
 	setup = fn
+	inMain.Store(true)
 	code := m.Run()
 	shutdown()
 	os.Exit(code)
@@ -110,6 +118,9 @@ func ServerURL(t testing.TB, db string) string {
 
 // start finds or starts the server and prepares the template, once.
 func start(ctx context.Context) error {
+	if !inMain.Load() {
+		return errNoMain
+	}
 	once.Do(func() { onceErr = prepare(ctx) })
 	return onceErr
 }
@@ -127,7 +138,8 @@ func prepare(ctx context.Context) error {
 		server, adminURL = srv, srv.URL("postgres")
 	} else if u, err := url.Parse(adminURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
 		// Each test's database is named by replacing the URL's path.
-		return fmt.Errorf("TEST_DATABASE_URL or DATABASE_URL must be a postgres:// URL, got %q", adminURL)
+		// Never echo the value: it may hold a password.
+		return fmt.Errorf("TEST_DATABASE_URL or DATABASE_URL must be a postgres:// URL (postgres://user:password@host:port/db)")
 	}
 	var err error
 	if admin, err = pgxpool.New(ctx, adminURL); err != nil {

@@ -1,3 +1,5 @@
+//go:build linux || darwin
+
 package dbtest
 
 import (
@@ -7,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +18,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv("DBTEST_NO_MAIN") != "" { // a package that forgot dbtest.Main
+		os.Exit(m.Run())
+	}
 	Main(m, func(ctx context.Context, url string) error {
 		conn, err := pgx.Connect(ctx, url)
 		if err != nil {
@@ -31,9 +35,13 @@ func TestMain(m *testing.M) {
 func TestNew_FreshCopyOfTemplate(t *testing.T) {
 	ctx := context.Background()
 	var names []string
-	for i := range 2 {
-		t.Run(strconv.Itoa(i), func(t *testing.T) {
-			pool := New(t)
+	// Two databases in turn, each dropped before the next: no subtests, so
+	// that the test depends on no other test running first.
+	for range 2 {
+		func() {
+			tb := &cleanupTB{TB: t}
+			defer tb.cleanup()
+			pool := New(tb)
 			var note, db string
 			if err := pool.QueryRow(ctx, "SELECT note, current_database() FROM marker").Scan(&note, &db); err != nil {
 				t.Fatalf("template content missing: %v", err)
@@ -50,7 +58,7 @@ func TestNew_FreshCopyOfTemplate(t *testing.T) {
 			if err := pool.QueryRow(ctx, "SELECT count(*) FROM marker").Scan(&n); err != nil || n != 2 {
 				t.Fatalf("count = %d (%v), want 2", n, err)
 			}
-		})
+		}()
 	}
 	if len(names) != 2 || names[0] == names[1] {
 		t.Fatalf("databases %v, want two distinct ones", names)
@@ -122,7 +130,8 @@ func TestMain_ExternalServerStartsNone(t *testing.T) {
 }
 
 func TestMain_KeywordURLRefused(t *testing.T) {
-	child, lines := runChild(t, "pass", []string{"TEST_DATABASE_URL=host=127.0.0.1 dbname=postgres"})
+	const secret = "S3cretPW"
+	child, lines := runChild(t, "pass", []string{"TEST_DATABASE_URL=host=127.0.0.1 password=" + secret + " dbname=postgres"})
 	var out []string
 	for line := range lines {
 		out = append(out, line)
@@ -132,6 +141,22 @@ func TestMain_KeywordURLRefused(t *testing.T) {
 	}
 	if text := strings.Join(out, "\n"); !strings.Contains(text, "must be a postgres:// URL") {
 		t.Errorf("output does not explain the refusal:\n%s", text)
+	} else if strings.Contains(text, secret) {
+		t.Errorf("output shows the password:\n%s", text)
+	}
+}
+
+func TestNew_WithoutMainFailsLoudly(t *testing.T) {
+	child, lines := runChild(t, "pass", []string{"DBTEST_NO_MAIN=1", "TEST_DATABASE_URL=", "DATABASE_URL="})
+	var out []string
+	for line := range lines {
+		out = append(out, line)
+	}
+	if err := child.Wait(); err == nil {
+		t.Fatal("a suite without dbtest.Main passed")
+	}
+	if text := strings.Join(out, "\n"); !strings.Contains(text, "no TestMain calling dbtest.Main") {
+		t.Errorf("output does not give the reason:\n%s", text)
 	}
 }
 

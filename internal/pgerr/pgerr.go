@@ -23,6 +23,8 @@ const (
 	StringDataRightTrunc   = "22001"
 	InvalidTextRepr        = "22P02"
 	NumericValueOutOfRange = "22003"
+	CharNotInRepertoire    = "22021" // e.g. a NUL byte or invalid UTF-8 in text
+	UntranslatableChar     = "22P05"
 )
 
 // Constraint describes one named constraint of the schema.
@@ -87,6 +89,10 @@ func Map(cs map[string]Constraint, entity string, err error) error {
 	case StringDataRightTrunc, InvalidTextRepr, NumericValueOutOfRange:
 		e.Kind = versiona.ErrInvalid
 		e.Entity, e.Field, e.Rule = entity, pe.ColumnName, "value does not fit its column"
+	case CharNotInRepertoire, UntranslatableChar:
+		// Raised while decoding a parameter: the column is rarely known.
+		e.Kind = versiona.ErrInvalid
+		e.Entity, e.Field, e.Rule = entity, pe.ColumnName, "not valid text (a NUL byte or invalid UTF-8)"
 	default:
 		return err
 	}
