@@ -129,17 +129,45 @@ func TestMain_ExternalServerStartsNone(t *testing.T) {
 	}
 }
 
-func TestMain_KeywordURLRefused(t *testing.T) {
+// TestMain_KeywordValueServer: a keyword/value TEST_DATABASE_URL is used
+// as a URL is, each test's database named by its dbname.
+func TestMain_KeywordValueServer(t *testing.T) {
+	cfg, err := pgx.ParseConfig(ServerURL(t, "postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv := fmt.Sprintf("host=%s port=%d user=%s password=%s dbname=postgres", cfg.Host, cfg.Port, cfg.User, cfg.Password)
+	ours := currentDataDir(t)
+	child, lines := runChild(t, "pass", []string{"TEST_DATABASE_URL=" + kv})
+	var dataDir string
+	for line := range lines {
+		if _, err := fmt.Sscanf(line, "SERVER %s", &dataDir); err == nil {
+			break
+		}
+	}
+	for range lines {
+	}
+	if err := child.Wait(); err != nil {
+		t.Fatalf("suite with a keyword/value TEST_DATABASE_URL failed: %v", err)
+	}
+	if dataDir != ours {
+		t.Errorf("child used data dir %q, want the external server's %q", dataDir, ours)
+	}
+}
+
+// TestMain_OtherSchemeRefused: a connection string for another database is
+// refused, saying why, without showing its password.
+func TestMain_OtherSchemeRefused(t *testing.T) {
 	const secret = "S3cretPW"
-	child, lines := runChild(t, "pass", []string{"TEST_DATABASE_URL=host=127.0.0.1 password=" + secret + " dbname=postgres"})
+	child, lines := runChild(t, "pass", []string{"TEST_DATABASE_URL=mysql://root:" + secret + "@127.0.0.1/db"})
 	var out []string
 	for line := range lines {
 		out = append(out, line)
 	}
 	if err := child.Wait(); err == nil {
-		t.Fatal("suite with a keyword/value TEST_DATABASE_URL passed")
+		t.Fatal("suite with a mysql:// TEST_DATABASE_URL passed")
 	}
-	if text := strings.Join(out, "\n"); !strings.Contains(text, "must be a postgres:// URL") {
+	if text := strings.Join(out, "\n"); !strings.Contains(text, "only PostgreSQL connection strings are supported") {
 		t.Errorf("output does not explain the refusal:\n%s", text)
 	} else if strings.Contains(text, secret) {
 		t.Errorf("output shows the password:\n%s", text)
