@@ -93,9 +93,11 @@ file adds FOREIGN KEY and CHECK constraints NOT VALID, and a second file,
 <UTC timestamp + 1s>_NAME_online.sql marked "-- atlas:txmode none", builds and
 drops indexes CONCURRENTLY, validates the constraints, sets NOT NULL through a
 validated CHECK, and attaches UNIQUE and PRIMARY KEY constraints USING INDEX.
---plain writes the plain form instead, in one file. When they agree it prints "no changes" and writes nothing. It refuses schema files
-holding objects the engine cannot carry (views, functions, triggers, extensions…),
-naming each, and warns about every destructive change.
+--plain writes the plain form instead, in one file. When they agree it prints
+"no changes" and writes nothing. Views, functions, triggers, sequences and
+extensions are planned in the (first) file; it refuses schema files holding
+objects the engine cannot carry (domains, rules, policies…), naming each, and
+warns about every destructive change.
 Every plan is verified by the schema fingerprint: the directory plus the planned
 file, replayed, must have exactly the fingerprint of the schema file loaded.
 Any fact that differs (a COLLATE change, say) fails the diff, writes nothing,

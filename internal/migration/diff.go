@@ -13,6 +13,8 @@ import (
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
+
+	"github.com/versiona/versiona/internal/objects"
 )
 
 // DiffOptions tunes Diff.
@@ -126,6 +128,7 @@ func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*Dif
 type diffStates struct {
 	cur, des         *scratchDB
 	current, desired *schema.Realm
+	curObjs, desObjs objects.Set // what Atlas ignores: views, functions, …
 }
 
 // inspect reads the realms of both sides at once.
@@ -218,12 +221,12 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 	if err := st.inspect(ctx); err != nil {
 		return nil, err
 	}
+	if err := st.readObjects(ctx); err != nil {
+		return nil, err
+	}
 	changes, err := realmDiff(st.cur.drv, st.current, st.desired)
 	if err != nil {
 		return nil, err
-	}
-	if len(changes) == 0 {
-		return nil, mismatch
 	}
 	main, online := changes, []*migrate.Change(nil)
 	if !opts.Plain {
@@ -231,12 +234,18 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 			return nil, err
 		}
 	}
-	plan, err := st.cur.drv.PlanChanges(ctx, name, main, func(o *migrate.PlanOptions) {
+	plan, err := planWithObjects(ctx, st.cur.drv, name, main, st.curObjs, st.desObjs, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred
 		o.Indent = "  "
 	})
 	if err != nil {
-		return nil, fmt.Errorf("planning migration: %w", err)
+		return nil, err
+	}
+	switch {
+	case plan == nil && len(online) == 0:
+		return nil, mismatch
+	case plan == nil: // only online changes: onlineFiles writes one file
+		plan = &migrate.Plan{Name: name}
 	}
 	if plan.Version, err = nextVersion(p.Dir, time.Now()); err != nil {
 		return nil, err
@@ -253,7 +262,7 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 		return nil, err
 	}
 	res.setFiles(files)
-	res.Warnings = destructive(changes)
+	res.Warnings = append(destructive(changes), droppedObjects(st.curObjs, st.desObjs)...)
 	return files, nil
 }
 

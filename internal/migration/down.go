@@ -10,6 +10,7 @@ import (
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/versiona/versiona/internal/fingerprint"
+	"github.com/versiona/versiona/internal/objects"
 )
 
 // DownOptions selects how far Down reverts.
@@ -131,22 +132,20 @@ func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, 
 	if err := checkDrift(ctx, sess.conn, st.atFrom, res, force); err != nil {
 		return nil, fingerprint.Fingerprint{}, err
 	}
-	live, err := inspect(ctx, sess.drv)
+	live, err := sessionState(ctx, sess)
 	if err != nil {
 		return nil, fingerprint.Fingerprint{}, err
 	}
-	changes, err := realmDiff(sess.drv, live, st.desired)
+	changes, err := realmDiff(sess.drv, live.realm, st.desired)
 	if err != nil {
 		return nil, fingerprint.Fingerprint{}, err
 	}
 	changes = withoutSchemaAttrs(changes)
 	res.Warnings = append(res.Warnings, destructive(changes)...)
-	if len(changes) == 0 {
-		return nil, st.atTo, nil
-	}
-	plan, err := sess.drv.PlanChanges(ctx, "down", changes, func(o *migrate.PlanOptions) { o.Indent = "  " })
-	if err != nil {
-		return nil, fingerprint.Fingerprint{}, fmt.Errorf("planning revert: %w", err)
+	res.Warnings = append(res.Warnings, droppedObjects(live.objs, st.desiredObjs)...)
+	plan, err := planWithObjects(ctx, sess.drv, "down", changes, live.objs, st.desiredObjs, func(o *migrate.PlanOptions) { o.Indent = "  " })
+	if err != nil || plan == nil {
+		return nil, st.atTo, err
 	}
 	for _, c := range plan.Changes {
 		res.SQL = append(res.SQL, c.Cmd)
@@ -158,6 +157,7 @@ func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, 
 // database with.
 type versionStates struct {
 	desired      *schema.Realm           // at the target version, for planning
+	desiredObjs  objects.Set             // and the objects beside its tables
 	atTo, atFrom fingerprint.Fingerprint // at the target and at the current version
 }
 
@@ -171,6 +171,9 @@ func readVersionStates(ctx context.Context, d *scratchDB, files []migrate.File, 
 	}
 	var err error
 	if st.desired, err = inspect(ctx, d.drv); err != nil {
+		return nil, err
+	}
+	if st.desiredObjs, err = readObjects(ctx, d.db); err != nil {
 		return nil, err
 	}
 	if st.atTo, err = fingerprint.Read(ctx, d.db); err != nil {

@@ -105,7 +105,7 @@ func TestOnlineChanges(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		wantStmts(t, "main", planned(t, main), []string{`CREATE INDEX "pedidos_codigo_idx" ON "public"."pedidos" ("codigo")`})
+		wantStmts(t, "main", plannedIn(t, main), []string{`CREATE INDEX "pedidos_codigo_idx" ON "public"."pedidos" ("codigo")`})
 		wantStmts(t, "online", online, nil)
 	})
 }
@@ -119,10 +119,10 @@ func rewrite(t *testing.T, tbl *schema.Table, changes ...schema.Change) (main, o
 	if err != nil {
 		t.Fatal(err)
 	}
-	return planned(t, kept), online
+	return plannedIn(t, kept), online
 }
 
-func planned(t *testing.T, changes []schema.Change) []*migrate.Change {
+func plannedIn(t *testing.T, changes []schema.Change) []*migrate.Change {
 	t.Helper()
 	p, err := postgres.DefaultPlan.PlanChanges(context.Background(), "t", changes)
 	if err != nil {

@@ -233,7 +233,7 @@ func reachesAfter(t *testing.T, p *migration.Project, url string, tc onlineCase)
 	}
 	want := dbtest.URL(t)
 	execSQL(t, want, tc.after)
-	if got, exp := catalog(t, url), catalog(t, want); !slices.Equal(got, exp) {
+	if got, exp := tableCatalog(t, url), tableCatalog(t, want); !slices.Equal(got, exp) {
 		t.Errorf("catalog after apply:\n  %s\nwant (schema loaded directly):\n  %s", strings.Join(got, "\n  "), strings.Join(exp, "\n  "))
 	}
 	again, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
@@ -310,10 +310,10 @@ func execSQL(t *testing.T, url, script string) {
 	}
 }
 
-// catalog lists, from PostgreSQL's catalog, the indexes (definition and
+// tableCatalog lists, from PostgreSQL's catalog, the indexes (definition and
 // validity), constraints (definition and validation) and NOT NULL columns
 // of schema public, sorted.
-func catalog(t *testing.T, url string) []string {
+func tableCatalog(t *testing.T, url string) []string {
 	t.Helper()
 	rows, err := openSQL(t, url).Query(`
 SELECT 'index ' || pg_get_indexdef(i.indexrelid) || ' valid=' || i.indisvalid

@@ -15,14 +15,17 @@ type UnsupportedError struct {
 
 func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("the schema holds %d object(s) the migration engine cannot carry into migrations "+
-		"(tables with columns, constraints, indexes, comments and enum types are supported):\n  %s\n"+
+		"(supported: tables with columns, constraints, indexes, comments, enum types; extensions, "+
+		"sequences, views, materialized views, functions, procedures, triggers):\n  %s\n"+
 		"remove them from the schema file, or create them in a hand-written migration (`migrate new`)",
 		len(e.Objects), strings.Join(e.Objects, "\n  "))
 }
 
 // unsupportedQuery lists, from the catalog, what a loaded schema holds
-// beyond tables, columns, constraints, indexes, comments and enum types.
-// Objects owned by an extension are left out: the extension is named.
+// beyond what Atlas plans (tables, columns, constraints, indexes, comments,
+// enum types) and package objects plans (extensions, sequences, views,
+// materialized views, functions, procedures, triggers). Objects owned by an
+// extension are left out: they come with it.
 const unsupportedQuery = `
 WITH ns AS (
   SELECT oid, nspname FROM pg_namespace
@@ -31,22 +34,17 @@ WITH ns AS (
   SELECT classid, objid FROM pg_depend WHERE deptype = 'e'
 )
 SELECT kind, name FROM (
-  SELECT CASE c.relkind WHEN 'v' THEN 'view' WHEN 'm' THEN 'materialized view'
-           WHEN 'f' THEN 'foreign table' WHEN 'S' THEN 'sequence' ELSE 'composite type' END AS kind,
+  SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'composite type' END AS kind,
          format('%I.%I', n.nspname, c.relname) AS name
   FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('v', 'm', 'f', 'S', 'c')
-    AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass
-                    AND d.objid = c.oid AND d.deptype IN ('e', 'i', 'a'))
+  WHERE c.relkind IN ('f', 'c')
+    AND ('pg_class'::regclass::oid, c.oid) NOT IN (SELECT classid, objid FROM ext)
+    AND ('pg_type'::regclass::oid, c.reltype) NOT IN (SELECT classid, objid FROM ext)
   UNION ALL
-  SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE 'function' END,
+  SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END,
          format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))
   FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace
-  WHERE (p.tableoid, p.oid) NOT IN (SELECT classid, objid FROM ext)
-  UNION ALL
-  SELECT 'trigger', format('%I on %I.%I', t.tgname, n.nspname, c.relname)
-  FROM pg_trigger t JOIN pg_class c ON c.oid = t.tgrelid JOIN ns n ON n.oid = c.relnamespace
-  WHERE NOT t.tgisinternal
+  WHERE p.prokind NOT IN ('f', 'p') AND (p.tableoid, p.oid) NOT IN (SELECT classid, objid FROM ext)
   UNION ALL
   SELECT 'event trigger', format('%I', evtname) FROM pg_event_trigger
   UNION ALL
@@ -55,8 +53,6 @@ SELECT kind, name FROM (
   FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
   WHERE t.typtype IN ('d', 'r', 'b') AND t.typcategory <> 'A'
     AND (t.tableoid, t.oid) NOT IN (SELECT classid, objid FROM ext)
-  UNION ALL
-  SELECT 'extension', format('%I', e.extname) FROM pg_extension e WHERE e.extname <> 'plpgsql'
   UNION ALL
   SELECT 'policy', format('%I on %I.%I', p.polname, n.nspname, c.relname)
   FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN ns n ON n.oid = c.relnamespace

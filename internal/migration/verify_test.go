@@ -140,14 +140,14 @@ func TestProject_Diff_verified(t *testing.T) {
 		}
 	})
 
-	t.Run("a function only the migrations create is not in sync", func(t *testing.T) {
+	t.Run("a domain only the migrations create is not in sync", func(t *testing.T) {
 		t.Parallel()
 		p, path := withHistory(t)
-		addFile(t, p, path, "20990101000000_conta.sql", "CREATE FUNCTION conta() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;\n")
+		addFile(t, p, path, "20990101000000_nota.sql", "CREATE DOMAIN nota AS int;\n")
 		_, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
 		var verr *migration.VerifyError
-		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "function public.conta(): only in the migrations") {
-			t.Fatalf("err = %v; want the function named", err)
+		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "domain public.nota: only in the migrations") {
+			t.Fatalf("err = %v; want the domain named", err)
 		}
 	})
 }
@@ -186,26 +186,26 @@ func TestProject_Down_verified(t *testing.T) {
 		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := openSQL(t, url).Exec(`CREATE FUNCTION intrusa() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$`); err != nil {
+		if _, err := openSQL(t, url).Exec(`CREATE DOMAIN intrusa AS int`); err != nil {
 			t.Fatal(err)
 		}
 		_, err := p.Down(ctx, url, migration.DownOptions{N: 1, Force: true})
 		var verr *migration.VerifyError
-		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "function public.intrusa(): only in the reverted database") {
-			t.Fatalf("forced down = %v; want a *VerifyError naming the function", err)
+		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "domain public.intrusa: only in the reverted database") {
+			t.Fatalf("forced down = %v; want a *VerifyError naming the domain", err)
 		}
 		if n := revisionCount(t, url); n != 3 || !slices.Contains(tables(t, url), "matriculas") {
 			t.Fatalf("rolled-back down changed the database: %d revisions, tables %v", n, tables(t, url))
 		}
 	})
 
-	// The engine leaves functions out of its plan: a revert past a file that
+	// The engine leaves domains out of its plan: a revert past a file that
 	// creates one does not reach the target, and is rolled back whole.
 	t.Run("a result that is not the target is rolled back", func(t *testing.T) {
 		t.Parallel()
 		p, path := withHistory(t)
 		addFile(t, p, path, "20990101000000_extra.sql", `CREATE TABLE extra (id int);
-CREATE FUNCTION um() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
+CREATE DOMAIN um AS int;
 `)
 		url := dbtest.URL(t)
 		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
@@ -213,8 +213,8 @@ CREATE FUNCTION um() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$;
 		}
 		res, err := p.Down(ctx, url, migration.DownOptions{N: 1})
 		var verr *migration.VerifyError
-		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "function public.um(): only in the reverted database") || res != nil {
-			t.Fatalf("down = %+v, %v; want a *VerifyError naming the function", res, err)
+		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "domain public.um: only in the reverted database") || res != nil {
+			t.Fatalf("down = %+v, %v; want a *VerifyError naming the domain", res, err)
 		}
 		if !slices.Contains(tables(t, url), "extra") {
 			t.Fatalf("rolled-back down dropped table extra: %v", tables(t, url))

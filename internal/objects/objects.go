@@ -1,0 +1,129 @@
+package objects
+
+import (
+	"sort"
+	"strings"
+)
+
+// Kind is the kind of a planned object.
+type Kind string
+
+// The kinds of objects Read returns and Plan plans.
+const (
+	Extension        Kind = "extension"
+	Sequence         Kind = "sequence"
+	Function         Kind = "function"
+	Procedure        Kind = "procedure"
+	View             Kind = "view"
+	MaterializedView Kind = "materialized view"
+	Index            Kind = "index" // an index on a materialized view
+	Trigger          Kind = "trigger"
+)
+
+// rank orders kinds that do not depend on each other: the order in which
+// objects are created when nothing else decides.
+var rank = map[Kind]int{
+	Extension: 0, Sequence: 1, Function: 2, Procedure: 2,
+	View: 3, MaterializedView: 3, Index: 4, Trigger: 5,
+}
+
+// ID identifies an object across databases.
+type ID struct {
+	Kind Kind
+	// Name is the object's SQL name, schema-qualified and quoted as
+	// needed: public.feed, public.slug(text), "touch" ON public.post.
+	Name string
+}
+
+// String names the object for messages: view "public.feed".
+func (id ID) String() string { return string(id.Kind) + " " + `"` + id.Name + `"` }
+
+// Object is one planned object of a database.
+type Object struct {
+	ID
+	// Create creates the object, without its comments.
+	Create string
+	// Drop drops it.
+	Drop string
+	// Comments holds the literal of each comment on the object (or, for
+	// views, on its columns), by COMMENT ON target: "VIEW public.feed".
+	Comments map[string]string
+	// Deps are the objects of the set this one depends on.
+	Deps []ID
+	// Tables are the tables it depends on ("schema.table", unquoted);
+	// Columns the columns ("schema.table.column").
+	Tables, Columns []string
+
+	// Signature of a function or procedure: its result and named
+	// arguments. When it changes, CREATE OR REPLACE cannot apply the
+	// change; the function is dropped and created.
+	Signature string
+	// UsedByTables is set on a function a table default, constraint or
+	// index calls: it must exist before the table changes.
+	UsedByTables bool
+	// Alter alters an existing sequence to this one's options.
+	Alter string
+	// OwnedBy is the column owning a sequence (quoted, schema-qualified),
+	// "" when none.
+	OwnedBy string
+	// Version and Schema of an extension.
+	Version, Schema string
+}
+
+// Set is the planned objects of one database, by ID.
+type Set map[ID]*Object
+
+// IDs returns the set's IDs sorted by kind and name.
+func (s Set) IDs() []ID {
+	ids := make([]ID, 0, len(s))
+	for id := range s {
+		ids = append(ids, id)
+	}
+	sort.Slice(ids, func(i, j int) bool { return less(ids[i], ids[j]) })
+	return ids
+}
+
+func less(a, b ID) bool {
+	if rank[a.Kind] != rank[b.Kind] {
+		return rank[a.Kind] < rank[b.Kind]
+	}
+	if a.Kind != b.Kind {
+		return a.Kind < b.Kind
+	}
+	return a.Name < b.Name
+}
+
+// TableImpact tells Plan which tables and columns the table changes drop
+// or alter in a way that breaks the objects over them (a type change). The
+// objects depending on them are dropped before the table changes and, when
+// the desired schema still has them, created again after.
+type TableImpact struct {
+	Tables  map[string]bool // "schema.table", unquoted
+	Columns map[string]bool // "schema.table.column", unquoted
+}
+
+// hits reports whether o depends on a table or column in the impact.
+func (t TableImpact) hits(o *Object) bool {
+	for _, tb := range o.Tables {
+		if t.Tables[tb] {
+			return true
+		}
+	}
+	for _, c := range o.Columns {
+		if t.Columns[c] {
+			return true
+		}
+	}
+	return false
+}
+
+// Statement is one planned statement, without its final semicolon, and a
+// one-line comment saying what it does.
+type Statement struct {
+	SQL     string
+	Comment string
+}
+
+func stmt(verb string, id ID, sql string) Statement {
+	return Statement{SQL: strings.TrimRight(strings.TrimSpace(sql), ";"), Comment: verb + " " + id.String()}
+}
