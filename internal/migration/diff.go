@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
@@ -283,5 +284,40 @@ func realmDiff(drv migrate.Driver, from, to *schema.Realm) ([]schema.Change, err
 	if err != nil {
 		return nil, fmt.Errorf("comparing schemas: %w", err)
 	}
+	keepIndexComments(changes)
 	return changes, nil
+}
+
+// keepIndexComments makes the plan set again the comment of an index that
+// is rebuilt (dropped and created, say to make it unique): Atlas plans the
+// comment only when it changes, and the rebuilt index would lose it.
+func keepIndexComments(changes []schema.Change) {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for _, mc := range mt.Changes {
+			mi, ok := mc.(*schema.ModifyIndex)
+			if !ok || mi.Change.Is(schema.ChangeComment) || !hasComment(mi.To.Attrs) {
+				continue
+			}
+			from := *mi.From
+			from.Attrs = slices.DeleteFunc(slices.Clone(from.Attrs), func(a schema.Attr) bool {
+				_, ok := a.(*schema.Comment)
+				return ok
+			})
+			mi.From, mi.Change = &from, mi.Change|schema.ChangeComment
+		}
+	}
+}
+
+// hasComment reports whether attrs hold a non-empty comment.
+func hasComment(attrs []schema.Attr) bool {
+	for _, a := range attrs {
+		if c, ok := a.(*schema.Comment); ok && c.Text != "" {
+			return true
+		}
+	}
+	return false
 }
