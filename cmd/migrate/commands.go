@@ -33,7 +33,7 @@ func runDiff(ctx context.Context, c *cli, pos []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := p.Diff(ctx, name, migration.DiffOptions{Check: c.check})
+	res, err := p.Diff(ctx, name, migration.DiffOptions{Check: c.check, Plain: c.plain})
 	var verr *migration.VerifyError
 	switch {
 	case errors.As(err, &verr):
@@ -60,10 +60,14 @@ func runDiff(ctx context.Context, c *cli, pos []string) error {
 		fmt.Fprintf(c.stdout, "warning: %s\n", w)
 	}
 	if c.check {
-		fmt.Fprintf(c.stdout, "a migration would be generated:\n%s", res.SQL)
+		for _, f := range res.Files {
+			fmt.Fprintf(c.stdout, "a migration would be generated, %s:\n%s", f.Name, f.SQL)
+		}
 		return errOutOfSync
 	}
-	fmt.Fprintf(c.stdout, "wrote %s\n", filepath.Join(c.dir, res.File))
+	for _, f := range res.Files {
+		fmt.Fprintf(c.stdout, "wrote %s%s\n", filepath.Join(c.dir, f.Name), txNote(f))
+	}
 	return nil
 }
 
@@ -79,6 +83,14 @@ func (c *cli) diffRefused(verr *migration.VerifyError) error {
 		Differences []migration.Difference `json:"differences"`
 	}{Error: verr.Error(), Differences: verr.Differences}
 	return errors.Join(verr, c.printJSON(out))
+}
+
+// txNote says how a planned file runs when it is not one transaction.
+func txNote(f migration.PlannedFile) string {
+	if f.Transactional {
+		return ""
+	}
+	return " (txmode none: each statement commits on its own)"
 }
 
 func runApply(ctx context.Context, c *cli, pos []string) error {

@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"encoding/json"
 	"errors"
 	"os"
 	"path/filepath"
@@ -249,5 +250,60 @@ func TestExitCode(t *testing.T) {
 		if got := exitCode(tc.err, &buf); got != tc.code {
 			t.Errorf("exitCode(%v) = %d; want %d", tc.err, got, tc.code)
 		}
+	}
+}
+
+// TestRun_DiffOnline: an index on an existing table is written as its own
+// txmode none file, named and flagged in the output; --plain writes the
+// plain form; --check --json lists both files.
+func TestRun_DiffOnline(t *testing.T) {
+	t.Setenv("DATABASE_URL", "")
+	with, dir, schemaPath := workspace(t, blogSchema+comentarioSchema)
+	if got := migrate(t, with("diff", "base")...); got.code != 0 {
+		t.Fatalf("diff base: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	changed := blogSchema + comentarioSchema + `CREATE INDEX usuarios_nome_idx ON usuarios (nome);
+ALTER TABLE comentario ADD CONSTRAINT comentario_texto_check CHECK (texto <> '');`
+	if err := os.WriteFile(schemaPath, []byte(changed), 0o644); err != nil {
+		t.Fatal(err)
+	}
+
+	got := migrate(t, with("diff", "--check", "--json")...)
+	var res struct {
+		File  string `json:"file"`
+		Files []struct {
+			Name          string `json:"name"`
+			SQL           string `json:"sql"`
+			Transactional bool   `json:"transactional"`
+		} `json:"files"`
+	}
+	if err := json.Unmarshal([]byte(got.stdout), &res); err != nil || got.code != 1 || len(res.Files) != 2 ||
+		res.File != res.Files[0].Name || !res.Files[0].Transactional || res.Files[1].Transactional ||
+		!strings.HasSuffix(res.Files[1].Name, "_check_online.sql") || !strings.Contains(res.Files[1].SQL, "CREATE INDEX CONCURRENTLY") {
+		t.Fatalf("diff --check --json: exit %d, %+v, %v\n%s", got.code, res, err, got.stdout)
+	}
+
+	got = migrate(t, with("diff", "--check", "--plain")...)
+	if got.code != 1 || strings.Contains(got.stdout, "CONCURRENTLY") || strings.Contains(got.stdout, "NOT VALID") ||
+		!strings.Contains(got.stdout, `CREATE INDEX "usuarios_nome_idx"`) {
+		t.Fatalf("diff --check --plain: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+
+	got = migrate(t, with("diff", "nome")...)
+	if got.code != 0 || !strings.Contains(got.stdout, "_nome.sql\n") ||
+		!strings.Contains(got.stdout, "_nome_online.sql (txmode none") {
+		t.Fatalf("diff nome: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+	if entries, _ := os.ReadDir(dir); len(entries) != 4 {
+		t.Fatalf("directory holds %d entries; want base, nome, nome_online and atlas.sum", len(entries))
+	}
+	for _, args := range [][]string{{"validate"}, {"lint"}} {
+		if got = migrate(t, with(args...)...); got.code != 0 {
+			t.Fatalf("%v: exit %d\n%s%s", args, got.code, got.stdout, got.stderr)
+		}
+	}
+	url := dbtest.URL(t)
+	if got = migrate(t, with("apply", "--url", url)...); got.code != 0 || !strings.Contains(got.stdout, "applied 3 migration(s)") {
+		t.Fatalf("apply: exit %d\n%s%s", got.code, got.stdout, got.stderr)
 	}
 }

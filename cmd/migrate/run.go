@@ -73,6 +73,7 @@ type cli struct {
 	dir, schema, url, devURL string
 	check, dryRun, force     bool
 	trace                    bool
+	plain                    bool
 	json                     bool
 	format                   string
 	to                       string
@@ -87,7 +88,12 @@ var commands = []command{
 		name: "diff", args: "NAME", summary: "generate a migration from schema.sql (alembic revision --autogenerate)",
 		help: `Replays the migration directory and loads the schema file on scratch databases,
 plans the difference and writes <UTC timestamp>_NAME.sql, updating atlas.sum.
-When they agree it prints "no changes" and writes nothing. It refuses schema files
+Changes to tables that already exist are written in the online-safe form: the
+file adds FOREIGN KEY and CHECK constraints NOT VALID, and a second file,
+<UTC timestamp + 1s>_NAME_online.sql marked "-- atlas:txmode none", builds and
+drops indexes CONCURRENTLY, validates the constraints, sets NOT NULL through a
+validated CHECK, and attaches UNIQUE and PRIMARY KEY constraints USING INDEX.
+--plain writes the plain form instead, in one file. When they agree it prints "no changes" and writes nothing. It refuses schema files
 holding objects the engine cannot carry (views, functions, triggers, extensions…),
 naming each, and warns about every destructive change.
 Every plan is verified by the schema fingerprint: the directory plus the planned
@@ -99,6 +105,7 @@ generated or a fact differs (the alembic check of versiona); it never reports
 "no changes" while the fingerprints differ.`,
 		flags: func(fs *flag.FlagSet, c *cli) {
 			fs.BoolVar(&c.check, "check", false, "write nothing; exit 1 when schema file and directory disagree")
+			fs.BoolVar(&c.plain, "plain", false, "write every change in one transactional file, without the online-safe form")
 		},
 		run:   runDiff,
 		uses:  usesDevURL | usesSchema | usesJSON,

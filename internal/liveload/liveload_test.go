@@ -4,7 +4,10 @@ import (
 	"context"
 	"flag"
 	"fmt"
+	"os"
+	"path/filepath"
 	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -25,26 +28,20 @@ func TestMain(m *testing.M) { dbtest.Main(m, dbtest.Migrated) }
 // writers is how many connections insert comentarios during a migration.
 const writers = 4
 
-// The two plans of one change to comentario: an index on criado_em and a
-// CHECK on texto. plain is what a migration tool writes for a new table;
-// online is the form for a table that already holds rows: the index built
-// CONCURRENTLY outside a transaction, the CHECK added NOT VALID and
-// validated in a later transaction.
-var (
-	plain = []string{`CREATE INDEX "comentario_criado_em_idx" ON "public"."comentario" ("criado_em");
-ALTER TABLE "public"."comentario" ADD CONSTRAINT "comentario_texto_sem_nul" CHECK (strpos(texto, chr(1)) = 0);
-`}
-	online = []string{
-		`-- atlas:txmode none
+// change is what the migration adds to comentario, a table that holds
+// rows: an index on criado_em and a CHECK on texto. Both plans of it are
+// written by Diff from schema.sql with these lines added: the plain one
+// (DiffOptions.Plain), and the online-safe one Diff writes by default.
+const change = `
+CREATE INDEX comentario_criado_em_idx ON comentario (criado_em);
+ALTER TABLE comentario ADD CONSTRAINT comentario_texto_sem_nul CHECK (strpos(texto, chr(1)) = 0);
+`
 
-CREATE INDEX CONCURRENTLY "comentario_criado_em_idx" ON "public"."comentario" ("criado_em");
-`,
-		`ALTER TABLE "public"."comentario" ADD CONSTRAINT "comentario_texto_sem_nul" CHECK (strpos(texto, chr(1)) = 0) NOT VALID;
-`,
-		`ALTER TABLE "public"."comentario" VALIDATE CONSTRAINT "comentario_texto_sem_nul";
-`,
-	}
-)
+// plans are the two ways to run change, by name.
+var plans = []struct {
+	name  string
+	plain bool
+}{{"plain", true}, {"online", false}}
 
 // BenchmarkLiveMigration runs each plan on its own copy of a database
 // holding -liveload.rows comentarios while 4 connections insert comentarios
@@ -57,16 +54,13 @@ CREATE INDEX CONCURRENTLY "comentario_criado_em_idx" ON "public"."comentario" ("
 func BenchmarkLiveMigration(b *testing.B) {
 	ctx := context.Background()
 	seeded := seed(b, *rows)
-	for _, plan := range []struct {
-		name  string
-		files []string
-	}{{"plain", plain}, {"online", online}} {
+	for _, plan := range plans {
 		b.Run(plan.name, func(b *testing.B) {
+			dir := diffed(b, plan.plain) // read only: every run applies it
 			var all []time.Duration
 			var took time.Duration
 			for range b.N {
 				url := clone(b, seeded)
-				dir := withFiles(b, plan.files)
 				lat, d := underLoad(b, ctx, url, func() error { return migration.ApplyAll(ctx, url, dir) })
 				all = append(all, lat...)
 				took += d
@@ -83,18 +77,15 @@ func BenchmarkLiveMigration(b *testing.B) {
 }
 
 // TestUnderLoad_PlansReachTheSameSchema checks on a small table that both
-// plans apply cleanly under load and leave the same index and constraint,
-// valid, read from the catalog.
+// plans Diff writes apply cleanly under load and leave the same index and
+// constraint, valid, read from the catalog.
 func TestUnderLoad_PlansReachTheSameSchema(t *testing.T) {
 	ctx := context.Background()
 	seeded := seed(t, 5_000)
-	for _, plan := range []struct {
-		name  string
-		files []string
-	}{{"plain", plain}, {"online", online}} {
+	for _, plan := range plans {
 		t.Run(plan.name, func(t *testing.T) {
 			url := clone(t, seeded)
-			dir := withFiles(t, plan.files)
+			dir := diffed(t, plan.plain)
 			lat, _ := underLoad(t, ctx, url, func() error { return migration.ApplyAll(ctx, url, dir) })
 			if len(lat) == 0 {
 				t.Fatal("no insert ran during the migration")
@@ -168,21 +159,34 @@ func clone(tb testing.TB, src string) string {
 	return dbtest.ServerURL(tb, name)
 }
 
-// withFiles returns the project's migrations followed by files, versioned
-// after the newest one, with atlas.sum rewritten.
-func withFiles(tb testing.TB, files []string) migrate.Dir {
+// diffed returns the project's migrations followed by the files Diff
+// writes for change, in the plain form or the online-safe one. It fails
+// unless the plain form is one transactional file and the online-safe one
+// adds a transactional file and a txmode none file that builds the index
+// CONCURRENTLY.
+func diffed(tb testing.TB, plain bool) migrate.Dir {
 	tb.Helper()
 	dir, err := migration.DirFS(versiona.Migrations)
 	if err != nil {
 		tb.Fatal(err)
 	}
-	for i, f := range files {
-		if err := dir.WriteFile(fmt.Sprintf("2099010100000%d_live.sql", i), []byte(f)); err != nil {
-			tb.Fatal(err)
-		}
-	}
-	if err := migration.Rehash(dir); err != nil {
+	schemaPath := filepath.Join(tb.TempDir(), "schema.sql")
+	if err := os.WriteFile(schemaPath, []byte(versiona.Schema+change), 0o644); err != nil {
 		tb.Fatal(err)
+	}
+	p := &migration.Project{Dir: dir, Schema: schemaPath, DevURL: dbtest.ServerURL(tb, "postgres")}
+	res, err := p.Diff(context.Background(), "live", migration.DiffOptions{Plain: plain})
+	if err != nil {
+		tb.Fatalf("planning the change: %v", err)
+	}
+	for _, f := range res.Files {
+		tb.Logf("%s plan, %s:\n%s", map[bool]string{true: "plain", false: "online"}[plain], f.Name, f.SQL)
+	}
+	switch {
+	case plain && (len(res.Files) != 1 || strings.Contains(res.SQL, "CONCURRENTLY")):
+		tb.Fatalf("plain plan: %d file(s); want one without CONCURRENTLY", len(res.Files))
+	case !plain && (len(res.Files) != 2 || res.Files[1].Transactional || !strings.Contains(res.Files[1].SQL, "CREATE INDEX CONCURRENTLY")):
+		tb.Fatalf("online plan: %d file(s); want a second, txmode none, building the index CONCURRENTLY", len(res.Files))
 	}
 	return dir
 }

@@ -20,17 +20,34 @@ import (
 type DiffOptions struct {
 	// Check plans without writing anything: the CI gate.
 	Check bool
+	// Plain writes every change in one transactional file, as planned, even
+	// for tables that exist: no CONCURRENTLY, NOT VALID or USING INDEX form.
+	Plain bool
 }
 
 // DiffResult is what Diff planned.
 type DiffResult struct {
-	// File is the name of the planned file, "" when the directory is in
-	// sync with the schema. With Check it is planned but not written.
+	// File is the name of the first planned file, "" when the directory is
+	// in sync with the schema. With Check it is planned but not written.
 	File string `json:"file"`
-	// SQL is the content of the planned file.
+	// SQL is the content of the first planned file.
 	SQL string `json:"sql"`
+	// Files are all the planned files, in the order they apply: the
+	// transactional file, then, when the plan changes a table that existed
+	// before, the "<version>_<name>_online.sql" file run outside a
+	// transaction (see DiffOptions.Plain).
+	Files []PlannedFile `json:"files"`
 	// Warnings name every destructive change in the plan.
 	Warnings []string `json:"warnings"`
+}
+
+// PlannedFile is one file Diff planned.
+type PlannedFile struct {
+	Name string `json:"name"` // file name
+	SQL  string `json:"sql"`  // content
+	// Transactional is false for a "-- atlas:txmode none" file, whose
+	// statements each commit on their own.
+	Transactional bool `json:"transactional"`
 }
 
 // InSync reports whether the directory already reaches the schema.
@@ -47,8 +64,10 @@ func (r *DiffResult) MarshalJSON() ([]byte, error) {
 
 // Diff compares the state the migration directory builds with the desired
 // schema file, each on its own scratch database, and writes the difference
-// as "<version>_<name>.sql", updating atlas.sum. When they agree nothing is
-// written and the result is InSync.
+// as "<version>_<name>.sql", updating atlas.sum. Changes to tables that
+// existed before take the online-safe form (see online.go), which adds a
+// "<version+1s>_<name>_online.sql" file; opts.Plain turns it off. When they
+// agree nothing is written and the result is InSync.
 //
 // Every plan is verified: the directory plus the planned file, replayed,
 // must have exactly the schema fingerprint of the schema file loaded
@@ -76,23 +95,25 @@ func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*Dif
 		return nil, fmt.Errorf("reading schema: %w", err)
 	}
 	schemaFile := migrate.NewLocalFile(filepath.Base(p.Schema), desiredSQL)
-	res := &DiffResult{Warnings: []string{}}
-	var file migrate.File
+	res := &DiffResult{Files: []PlannedFile{}, Warnings: []string{}}
+	var planned []migrate.File
 	err = p.withScratch(ctx, func(srv *scratchServer) error {
 		st, err := buildStates(ctx, srv, files, schemaFile)
 		if err == nil {
-			file, err = p.planDiff(ctx, st, name, res)
+			planned, err = p.planDiff(ctx, st, name, opts, res)
 		}
 		return errors.Join(err, st.Close())
 	})
 	if err != nil {
 		return nil, err
 	}
-	if file == nil || opts.Check {
+	if len(planned) == 0 || opts.Check {
 		return res, nil
 	}
-	if err := p.Dir.WriteFile(file.Name(), file.Bytes()); err != nil {
-		return nil, fmt.Errorf("writing %s: %w", file.Name(), err)
+	for _, f := range planned {
+		if err := p.Dir.WriteFile(f.Name(), f.Bytes()); err != nil {
+			return nil, fmt.Errorf("writing %s: %w", f.Name(), err)
+		}
 	}
 	if err := Rehash(p.Dir); err != nil {
 		return nil, err
@@ -186,11 +207,11 @@ func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB
 	return d, unsupported, err
 }
 
-// planDiff plans the file leading from the current state to the desired
-// one, filling res, and verifies it by the fingerprint (verify.go). It
+// planDiff plans the files leading from the current state to the desired
+// one, filling res, and verifies them by the fingerprint (verify.go). It
 // returns nil when the fingerprints agree, and a *VerifyError when they
 // differ after the plan, or when there is nothing to plan.
-func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, res *DiffResult) (migrate.File, error) {
+func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opts DiffOptions, res *DiffResult) ([]migrate.File, error) {
 	inSync, mismatch, err := p.inSync(ctx, st)
 	if err != nil || inSync {
 		return nil, err
@@ -205,7 +226,13 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, res
 	if len(changes) == 0 {
 		return nil, mismatch
 	}
-	plan, err := st.cur.drv.PlanChanges(ctx, name, changes, func(o *migrate.PlanOptions) {
+	main, online := changes, []*migrate.Change(nil)
+	if !opts.Plain {
+		if main, online, err = onlineChanges(ctx, st.cur.drv, changes, tablesOf(st.current)); err != nil {
+			return nil, err
+		}
+	}
+	plan, err := st.cur.drv.PlanChanges(ctx, name, main, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred
 		o.Indent = "  "
 	})
@@ -219,11 +246,24 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, res
 	if err != nil {
 		return nil, fmt.Errorf("formatting migration: %w", err)
 	}
-	if err := p.verifyPlan(ctx, st, file); err != nil {
+	files, err := onlineFiles(plan, file, online)
+	if err != nil {
 		return nil, err
 	}
-	res.File, res.SQL, res.Warnings = file.Name(), string(file.Bytes()), destructive(changes)
-	return file, nil
+	if err := p.verifyPlan(ctx, st, files...); err != nil {
+		return nil, err
+	}
+	res.setFiles(files)
+	res.Warnings = destructive(changes)
+	return files, nil
+}
+
+// setFiles describes the planned files.
+func (r *DiffResult) setFiles(files []migrate.File) {
+	for _, f := range files {
+		r.Files = append(r.Files, PlannedFile{Name: f.Name(), SQL: string(f.Bytes()), Transactional: !noTxFile(f)})
+	}
+	r.File, r.SQL = r.Files[0].Name, r.Files[0].SQL
 }
 
 // destructive describes the changes that lose data: drops, and the drop +

@@ -72,8 +72,10 @@ func TestProject_Diff_verified(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if res.InSync() || len(sqlFiles(t, path)) != 4 {
-			t.Fatalf("diff = %+v; want a fourth file", res)
+		// The CHECK on an existing table is added NOT VALID and validated
+		// in a second, online file.
+		if res.InSync() || len(sqlFiles(t, path)) != 5 {
+			t.Fatalf("diff = %+v; want a fourth and fifth file", res)
 		}
 		applied, loaded := dbtest.URL(t), loadSchema(t, p)
 		if _, err := p.Apply(ctx, applied, migration.ApplyOptions{}); err != nil {
