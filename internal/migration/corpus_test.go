@@ -258,11 +258,12 @@ var corpusCases = []corpusCase{
 	{name: "extension type used by a column", needs: featureObjects, edits: []string{"email text NOT NULL,\n  apelido", "email citext NOT NULL,\n  apelido"}, add: "CREATE EXTENSION citext;\n", want: planned},
 }
 
-// TestDiff_Corpus runs every edit of the corpus: a planned edit's file,
-// applied to a database at the base version, must reach the fingerprint of
-// the edited schema loaded on a fresh database; a second diff must be in
-// sync; down 1 must come back to the base's fingerprint. A refused edit
-// must name the object and write nothing.
+// TestDiff_Corpus runs every edit of the corpus, with the default online
+// plan and with the plain one: a planned edit's files, applied to a
+// database at the base version, must reach the fingerprint of the edited
+// schema loaded on a fresh database; a second diff must be in sync; down
+// over the planned files must come back to the base's fingerprint. A
+// refused edit must name the object and write nothing.
 func TestDiff_Corpus(t *testing.T) {
 	t.Parallel()
 	for _, c := range corpusCases {
@@ -272,15 +273,32 @@ func TestDiff_Corpus(t *testing.T) {
 				t.Skipf("waits for %s planning", c.needs)
 			}
 			edited := c.edited(t, corpusBase())
-			switch c.want {
-			case planned:
-				corpusPlanned(t, edited, c.downRefused)
-			case refused:
-				corpusRefused(t, edited, c.names)
-			default:
-				t.Fatalf("unknown outcome %q", c.want)
+			for _, opts := range []migration.DiffOptions{{}, {Plain: true}} {
+				t.Run(modeName(opts), func(t *testing.T) {
+					t.Parallel()
+					c.run(t, edited, opts)
+				})
 			}
 		})
+	}
+}
+
+func modeName(opts migration.DiffOptions) string {
+	if opts.Plain {
+		return "plain"
+	}
+	return "online"
+}
+
+// run checks the case's outcome on edited, planned with opts.
+func (c corpusCase) run(t *testing.T, edited string, opts migration.DiffOptions) {
+	switch c.want {
+	case planned:
+		corpusPlanned(t, edited, opts, c.downRefused)
+	case refused:
+		corpusRefused(t, edited, opts, c.names)
+	default:
+		t.Fatalf("unknown outcome %q", c.want)
 	}
 }
 
@@ -302,17 +320,18 @@ func (c corpusCase) edited(t testing.TB, base string) string {
 
 // corpusPlanned checks a planned edit end to end; when downRefused is set,
 // down must refuse naming each of them.
-func corpusPlanned(t *testing.T, edited string, downRefused []string) {
+func corpusPlanned(t *testing.T, edited string, opts migration.DiffOptions, downRefused []string) {
 	ctx := context.Background()
 	p, path := corpusProject(t)
 	writeFile(t, p.Schema, edited)
-	res, err := p.Diff(ctx, "edit", migration.DiffOptions{})
+	res, err := p.Diff(ctx, "edit", opts)
 	if err != nil {
 		t.Fatalf("diff: %v", err)
 	}
-	if res.InSync() || len(sqlFiles(t, path)) != 2 {
-		t.Fatalf("diff = %+v; want a second file", res)
+	if res.InSync() || len(res.Files) == 0 || len(sqlFiles(t, path)) != 1+len(res.Files) {
+		t.Fatalf("diff = %+v; want planned files after the base", res)
 	}
+	plan := planText(res)
 	url := dbtest.URL(t)
 	if _, err := p.Apply(ctx, url, migration.ApplyOptions{N: 1}); err != nil {
 		t.Fatalf("applying the base: %v", err)
@@ -320,51 +339,61 @@ func corpusPlanned(t *testing.T, edited string, downRefused []string) {
 	base := corpusBaseFingerprint(t)
 	sameFingerprint(t, "base", readFingerprint(t, url), base)
 	if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
-		t.Fatalf("applying the plan:\n%s\n%v", res.SQL, err)
+		t.Fatalf("applying the plan:\n%s\n%v", plan, err)
 	}
 	sameFingerprint(t, "applied plan", readFingerprint(t, url), readFingerprint(t, loadSchema(t, p)))
 	again, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
 	if err != nil || !again.InSync() {
-		t.Fatalf("second diff = %+v, %v; want in sync\nplan:\n%s", again, err, res.SQL)
+		t.Fatalf("second diff = %+v, %v; want in sync\nplan:\n%s", again, err, plan)
 	}
 	if downRefused != nil {
-		corpusDownRefused(t, p, url, downRefused)
+		corpusDownRefused(t, p, url, len(res.Files), downRefused)
 		return
 	}
-	if _, err := p.Down(ctx, url, migration.DownOptions{N: 1}); err != nil {
-		t.Fatalf("down 1: %v\nplan:\n%s", err, res.SQL)
+	if _, err := p.Down(ctx, url, migration.DownOptions{N: len(res.Files)}); err != nil {
+		t.Fatalf("down %d: %v\nplan:\n%s", len(res.Files), err, plan)
 	}
 	sameFingerprint(t, "reverted", readFingerprint(t, url), base)
 }
 
-// corpusDownRefused checks that down 1 on the database at url fails naming
-// each of names and leaves the database as it was.
-func corpusDownRefused(t *testing.T, p *migration.Project, url string, names []string) {
+// corpusDownRefused checks that down n on the database at url fails
+// naming each of names and leaves the database as it was.
+func corpusDownRefused(t *testing.T, p *migration.Project, url string, n int, names []string) {
 	before := readFingerprint(t, url)
-	_, err := p.Down(context.Background(), url, migration.DownOptions{N: 1})
+	_, err := p.Down(context.Background(), url, migration.DownOptions{N: n})
 	if err == nil {
-		t.Fatal("down 1 succeeded; want refused")
+		t.Fatalf("down %d succeeded; want refused", n)
 	}
-	for _, n := range names {
-		if !strings.Contains(err.Error(), n) {
-			t.Fatalf("down 1 err = %v; want it to name %s", err, n)
+	for _, name := range names {
+		if !strings.Contains(err.Error(), name) {
+			t.Fatalf("down %d err = %v; want it to name %s", n, err, name)
 		}
 	}
 	sameFingerprint(t, "after the refused down", readFingerprint(t, url), before)
-	if n := revisionCount(t, url); n != 2 {
-		t.Fatalf("refused down left %d revisions; want 2", n)
+	if got := revisionCount(t, url); got != 1+n {
+		t.Fatalf("refused down left %d revisions; want %d", got, 1+n)
 	}
+}
+
+// planText is the content of every planned file, for failure messages.
+func planText(res *migration.DiffResult) string {
+	var b strings.Builder
+	for _, f := range res.Files {
+		b.WriteString("-- " + f.Name + "\n" + f.SQL)
+	}
+	return b.String()
 }
 
 // corpusRefused checks that Diff refuses an edit naming each of names, and
 // writes nothing, also with Check.
-func corpusRefused(t *testing.T, edited string, names []string) {
+func corpusRefused(t *testing.T, edited string, opts migration.DiffOptions, names []string) {
 	ctx := context.Background()
 	p, path := corpusProject(t)
 	writeFile(t, p.Schema, edited)
 	sumBefore, _ := os.ReadFile(filepath.Join(path, "atlas.sum"))
 	for _, check := range []bool{false, true} {
-		res, err := p.Diff(ctx, "edit", migration.DiffOptions{Check: check})
+		opts.Check = check
+		res, err := p.Diff(ctx, "edit", opts)
 		if err == nil {
 			t.Fatalf("diff (check %v) = %+v; want refused", check, res)
 		}
