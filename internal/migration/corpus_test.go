@@ -211,6 +211,7 @@ var corpusCases = []corpusCase{
 	{name: "index desc", edits: []string{"ON produtos (criado_em)", "ON produtos (criado_em DESC)"}, want: planned},
 	{name: "index nulls not distinct", add: "CREATE UNIQUE INDEX clientes_apelido_key ON clientes (apelido) NULLS NOT DISTINCT;\n", want: planned},
 	{name: "index made unique", edits: []string{"CREATE INDEX produtos_nome_idx", "CREATE UNIQUE INDEX produtos_nome_idx"}, want: planned},
+	{name: "index made unique and its comment changed", edits: []string{"CREATE INDEX produtos_nome_idx", "CREATE UNIQUE INDEX produtos_nome_idx", "'Busca por nome.'", "'Nome único.'"}, want: planned},
 	{name: "index columns changed", edits: []string{"ON itens_pedido (produto_id)", "ON itens_pedido (produto_id, quantidade)"}, want: planned},
 	{name: "index dropped", edits: []string{"CREATE INDEX pedidos_cliente_id_idx ON pedidos (cliente_id);\n", ""}, want: planned},
 
