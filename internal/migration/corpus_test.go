@@ -191,6 +191,8 @@ var corpusCases = []corpusCase{
 	{name: "primary key columns changed", edits: []string{"PRIMARY KEY (pedido_id, produto_id)", "PRIMARY KEY (pedido_id, linha)"}, want: planned},
 	{name: "foreign key on delete changed", edits: []string{"REFERENCES clientes (id) ON DELETE RESTRICT", "REFERENCES clientes (id) ON DELETE CASCADE"}, want: planned},
 	{name: "foreign key added", edits: []string{"indicado_por bigint,", "indicado_por bigint REFERENCES clientes (id) ON DELETE SET NULL,"}, want: planned},
+	{name: "foreign key columns changed", edits: []string{"produto_id bigint NOT NULL REFERENCES produtos (id),", "produto_id bigint NOT NULL,",
+		"  PRIMARY KEY (pedido_id, produto_id)", "  PRIMARY KEY (pedido_id, produto_id),\n  CONSTRAINT itens_pedido_produto_id_fkey FOREIGN KEY (linha) REFERENCES produtos (id)"}, want: planned},
 	{name: "foreign key dropped", edits: []string{"produto_id bigint NOT NULL REFERENCES produtos (id),", "produto_id bigint NOT NULL,"}, want: planned},
 	// Atlas's open-source engine does not model DEFERRABLE nor NOT VALID:
 	// the fingerprint's verification refuses, naming the constraint.
@@ -222,6 +224,10 @@ var corpusCases = []corpusCase{
 	{name: "column comment added", add: "COMMENT ON COLUMN produtos.sku IS 'Código do estoque.';\n", want: planned},
 	{name: "column comment changed", edits: []string{"'Endereço de contato.'", "'E-mail de contato.'"}, want: planned},
 	{name: "index comment changed", edits: []string{"'Busca por nome.'", "'Busca exata por nome.'"}, want: planned},
+	// Atlas does not model comments on constraints: the verification
+	// refuses, naming the constraint.
+	{name: "constraint comment added", add: "COMMENT ON CONSTRAINT clientes_nome_check ON clientes IS 'Nome não vazio.';\n", want: refused,
+		names: []string{"constraint public.clientes.clientes_nome_check", "comment 'Nome não vazio.' in schema.sql"}},
 	{name: "index comment added", add: "COMMENT ON INDEX pedidos_status_idx IS 'Pedidos em aberto.';\n", want: planned},
 
 	// Enums.
