@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 )
 
@@ -325,7 +326,44 @@ func realmDiff(drv migrate.Driver, from, to *schema.Realm) ([]schema.Change, err
 		return nil, fmt.Errorf("comparing schemas: %w", err)
 	}
 	keepIndexComments(changes)
+	keepIdentityPositions(changes)
 	return changes, nil
+}
+
+// keepIdentityPositions keeps a plan from restarting the sequence of an
+// identity column it alters. Atlas adds RESTART when the sequence's last
+// value is below its start, which is always so on a scratch database: on a
+// table with rows the sequence would hand out ids already used.
+func keepIdentityPositions(changes []schema.Change) {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for _, mc := range mt.Changes {
+			if m, ok := mc.(*schema.ModifyColumn); ok && m.Change.Is(schema.ChangeAttr) {
+				m.To = withoutRestart(m.To)
+			}
+		}
+	}
+}
+
+// withoutRestart returns col, or a copy whose identity's last value is at
+// least its start, which Atlas reads as a sequence that needs no RESTART.
+func withoutRestart(col *schema.Column) *schema.Column {
+	for i, a := range col.Attrs {
+		id, ok := a.(*postgres.Identity)
+		if !ok || id.Sequence == nil || id.Sequence.Last >= id.Sequence.Start {
+			continue
+		}
+		seq, idCopy, colCopy := *id.Sequence, *id, *col
+		seq.Last = seq.Start
+		idCopy.Sequence = &seq
+		colCopy.Attrs = slices.Clone(col.Attrs)
+		colCopy.Attrs[i] = &idCopy
+		return &colCopy
+	}
+	return col
 }
 
 // keepIndexComments makes the plan set again the comment of an index that
