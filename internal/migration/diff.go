@@ -325,9 +325,47 @@ func realmDiff(drv migrate.Driver, from, to *schema.Realm) ([]schema.Change, err
 	if err != nil {
 		return nil, fmt.Errorf("comparing schemas: %w", err)
 	}
+	if err := identitiesKept(changes); err != nil {
+		return nil, err
+	}
 	keepIndexComments(changes)
 	keepIdentityPositions(changes)
 	return changes, nil
+}
+
+// identitiesKept refuses to plan an identity added to, or dropped from, a
+// column that exists on both sides: Atlas would write ALTER COLUMN … SET
+// GENERATED, which PostgreSQL accepts only on a column that already is an
+// identity, and the sequence would need a start past the column's values.
+func identitiesKept(changes []schema.Change) error {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for _, mc := range mt.Changes {
+			m, ok := mc.(*schema.ModifyColumn)
+			if !ok || !m.Change.Is(schema.ChangeAttr) || isIdentity(m.From) == isIdentity(m.To) {
+				continue
+			}
+			what := "an identity added to an existing column"
+			if isIdentity(m.From) {
+				what = "an identity dropped from a column that stays"
+			}
+			return fmt.Errorf("column %s.%s: %s — the engine cannot plan this change; write it by hand", tableKey(mt.T), m.To.Name, what)
+		}
+	}
+	return nil
+}
+
+// isIdentity reports whether col is an identity column.
+func isIdentity(col *schema.Column) bool {
+	for _, a := range col.Attrs {
+		if _, ok := a.(*postgres.Identity); ok {
+			return true
+		}
+	}
+	return false
 }
 
 // keepIdentityPositions keeps a plan from restarting the sequence of an
