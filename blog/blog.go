@@ -9,32 +9,28 @@
 package blog
 
 import (
-	"context"
 	"fmt"
-
-	"github.com/jackc/pgx/v5"
 
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/pgerr"
 )
 
 // DB is the connection a Service runs on: a *pgxpool.Pool, a *pgx.Conn, or a
-// pgx.Tx (the service's own transactions then become savepoints).
+// pgx.Tx. Every blog operation is one statement, so none opens a
+// transaction.
 type DB interface {
 	db.DBTX
-	Begin(ctx context.Context) (pgx.Tx, error)
 }
 
 // Service runs the blog's operations on a database migrated to schema.sql.
 // It is safe for concurrent use when its DB is.
 type Service struct {
-	conn DB
-	q    *db.Queries
+	q *db.Queries
 }
 
 // New returns a Service on conn.
 func New(conn DB) *Service {
-	return &Service{conn: conn, q: db.New(conn)}
+	return &Service{q: db.New(conn)}
 }
 
 // Entity names used in errors.
@@ -46,15 +42,15 @@ const (
 
 // constraints lists the named constraints of the blog's tables.
 var constraints = map[string]pgerr.Constraint{
-	"usuarios_nome_tamanho":    {Entity: usuario, Field: "nome", Rule: "must be 1 to 100 characters"},
-	"usuarios_email_tamanho":   {Entity: usuario, Field: "email", Rule: "must be 3 to 254 characters"},
+	"usuarios_nome_tamanho":    usuarioNome.Constraint(),
+	"usuarios_email_tamanho":   usuarioEmail.Constraint(),
 	"usuarios_email_unico":     {Entity: usuario, Field: "email", Rule: "already in use (letter case ignored)"},
-	"postagens_titulo_tamanho": {Entity: postagem, Field: "titulo", Rule: "must be 1 to 200 characters"},
+	"postagens_titulo_tamanho": postagemTitulo.Constraint(),
 	"postagens_usuario_id_fkey": {
 		Entity: postagem, Field: "usuario_id", Rule: "no usuario with this id",
 		Referenced: "still has postagens",
 	},
-	"comentario_texto_nao_vazio": {Entity: comentario, Field: "texto", Rule: "must not be empty"},
+	"comentario_texto_nao_vazio": comentarioTexto.Constraint(),
 	"comentario_usuario_id_fkey": {
 		Entity: comentario, Field: "usuario_id", Rule: "no usuario with this id",
 		Referenced: "still has comentarios",

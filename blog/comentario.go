@@ -9,7 +9,7 @@ import (
 )
 
 func validateComentario(texto string) error {
-	return check.Length(comentario, "texto", texto, 1, 200)
+	return comentarioTexto.Check(texto)
 }
 
 // ComentarioCreate stores a comentario by usuario p.UsuarioID on postagem

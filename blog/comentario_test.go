@@ -8,6 +8,7 @@ import (
 
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // TestComentario_Catalog checks in the system catalog that comentario is
@@ -136,10 +137,10 @@ func TestService_ComentarioCreate(t *testing.T) {
 		{"missing usuario", db.ComentarioCreateParams{UsuarioID: u.ID + 1000, PostagemID: p.ID, Texto: "Oi"}, versiona.ErrNotFound, "usuario_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "comentario")
+			before := testkit.Count(t, pool, "comentario")
 			_, err := s.ComentarioCreate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "comentario"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "comentario"); after != before {
 				t.Fatalf("comentario: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -164,7 +165,7 @@ func TestService_ComentarioGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.ComentarioGet(ctx, c.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -182,7 +183,7 @@ func TestService_ComentarioList(t *testing.T) {
 	}
 
 	t.Run("all by id", func(t *testing.T) {
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			cs, err := s.ComentarioList(ctx, after, 3)
 			return idsOf(cs, func(c db.Comentario) int64 { return c.ID }), err
 		})
@@ -198,7 +199,7 @@ func TestService_ComentarioList(t *testing.T) {
 		if len(rows) != 4 || rows[0].Autor != u.Nome {
 			t.Fatalf("got %+v", rows)
 		}
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			rs, err := s.ComentarioListByPostagem(ctx, p1.ID, after, 3)
 			return idsOf(rs, func(r db.ComentarioListByPostagemRow) int64 { return r.ID }), err
 		})
@@ -208,9 +209,9 @@ func TestService_ComentarioList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.ComentarioList(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 		_, err = s.ComentarioListByPostagem(ctx, p1.ID, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -232,11 +233,11 @@ func TestService_ComentarioUpdate(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.ComentarioUpdate(ctx, db.ComentarioUpdateParams{ID: c.ID + 1000, Texto: "X"})
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 	t.Run("201 characters", func(t *testing.T) {
 		_, err := s.ComentarioUpdate(ctx, db.ComentarioUpdateParams{ID: c.ID, Texto: strings.Repeat("é", 201)})
-		wantErr(t, err, versiona.ErrInvalid, "texto")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "texto")
 	})
 }
 
@@ -251,32 +252,17 @@ func TestService_ComentarioDelete(t *testing.T) {
 		if err := s.ComentarioDelete(ctx, c.ID); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, pool, "comentario"); n != 0 {
+		if n := testkit.Count(t, pool, "comentario"); n != 0 {
 			t.Fatalf("comentario: %d rows, want 0", n)
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		wantErr(t, s.ComentarioDelete(ctx, c.ID), versiona.ErrNotFound, "id")
-	})
-}
-
-// pageIDs calls list with the last id of each page until a page is empty and
-// returns every id seen.
-func pageIDs(t *testing.T, list func(after int64) ([]int64, error)) []int64 {
-	t.Helper()
-	var all []int64
-	var after int64
-	for {
-		ids, err := list(after)
-		if err != nil {
+		gone := newComentario(t, s, u.ID, newPostagem(t, s, u.ID).ID)
+		if err := s.ComentarioDelete(ctx, gone.ID); err != nil {
 			t.Fatal(err)
 		}
-		if len(ids) == 0 {
-			return all
-		}
-		all = append(all, ids...)
-		after = ids[len(ids)-1]
-	}
+		testkit.WantErr(t, s.ComentarioDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
+	})
 }
 
 func idsOf[T any](rows []T, id func(T) int64) []int64 {

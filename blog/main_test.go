@@ -2,15 +2,12 @@ package blog_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/blog"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/dbtest"
@@ -23,31 +20,6 @@ func newService(t testing.TB) (*blog.Service, *pgxpool.Pool) {
 	t.Helper()
 	pool := dbtest.New(t)
 	return blog.New(pool), pool
-}
-
-// wantErr fails t unless err matches kind and is a *versiona.Error naming
-// field.
-func wantErr(t *testing.T, err, kind error, field string) {
-	t.Helper()
-	if !errors.Is(err, kind) {
-		t.Fatalf("error = %v, want %v", err, kind)
-	}
-	var de *versiona.Error
-	if !errors.As(err, &de) {
-		t.Fatalf("error %v is not a *versiona.Error", err)
-	}
-	if de.Field != field {
-		t.Fatalf("error %v names field %q, want %q", err, de.Field, field)
-	}
-}
-
-func count(t testing.TB, pool *pgxpool.Pool, table string) int {
-	t.Helper()
-	var n int
-	if err := pool.QueryRow(context.Background(), "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize()).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 // Factories: each creates a valid row with unique values.

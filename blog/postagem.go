@@ -9,15 +9,18 @@ import (
 	"github.com/versiona/versiona/internal/check"
 )
 
-func validatePostagem(titulo string) error {
-	return check.Length(postagem, "titulo", titulo, 1, 200)
+func validatePostagem(titulo, conteudo string) error {
+	if err := postagemTitulo.Check(titulo); err != nil {
+		return err
+	}
+	return postagemConteudo.Check(conteudo)
 }
 
 // PostagemCreate stores a new postagem by usuario p.UsuarioID with a titulo of
 // 1 to 200 characters. It returns ErrInvalid for bad input and ErrNotFound
 // (field usuario_id) when the usuario does not exist.
 func (s *Service) PostagemCreate(ctx context.Context, p db.PostagemCreateParams) (db.Postagem, error) {
-	if err := validatePostagem(p.Titulo); err != nil {
+	if err := validatePostagem(p.Titulo, p.Conteudo); err != nil {
 		return db.Postagem{}, err
 	}
 	po, err := s.q.PostagemCreate(ctx, p)
@@ -69,7 +72,7 @@ func (s *Service) PostagemListByUsuario(ctx context.Context, usuarioID, afterID 
 // its atualizado_em to now. It returns ErrNotFound for a missing id and
 // ErrInvalid for bad input.
 func (s *Service) PostagemUpdate(ctx context.Context, p db.PostagemUpdateParams) (db.Postagem, error) {
-	if err := validatePostagem(p.Titulo); err != nil {
+	if err := validatePostagem(p.Titulo, p.Conteudo); err != nil {
 		return db.Postagem{}, err
 	}
 	po, err := s.q.PostagemUpdate(ctx, p)

@@ -10,6 +10,7 @@ import (
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/blog"
 	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestService_PostagemCreate(t *testing.T) {
@@ -38,10 +39,10 @@ func TestService_PostagemCreate(t *testing.T) {
 		{"missing usuario", db.PostagemCreateParams{UsuarioID: u.ID + 1000, Titulo: "T"}, versiona.ErrNotFound, "usuario_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "postagens")
+			before := testkit.Count(t, pool, "postagens")
 			_, err := s.PostagemCreate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "postagens"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "postagens"); after != before {
 				t.Fatalf("postagens: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -65,7 +66,7 @@ func TestService_PostagemGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.PostagemGet(ctx, p.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -102,7 +103,7 @@ func TestService_PostagemListByUsuario(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.PostagemListByUsuario(ctx, ana.ID, 0, -1)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -123,11 +124,11 @@ func TestService_PostagemUpdate(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.PostagemUpdate(ctx, db.PostagemUpdateParams{ID: p.ID + 1000, Titulo: "T"})
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 	t.Run("empty titulo", func(t *testing.T) {
 		_, err := s.PostagemUpdate(ctx, db.PostagemUpdateParams{ID: p.ID, Titulo: ""})
-		wantErr(t, err, versiona.ErrInvalid, "titulo")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "titulo")
 	})
 }
 
@@ -143,21 +144,24 @@ func TestService_PostagemDelete(t *testing.T) {
 	newComentario(t, s, u.ID, p2.ID)
 
 	t.Run("cascades", func(t *testing.T) {
-		if got := count(t, pool, "comentario"); got != 4 {
+		if got := testkit.Count(t, pool, "comentario"); got != 4 {
 			t.Fatalf("comentario: %d rows before, want 4", got)
 		}
 		if err := s.PostagemDelete(ctx, p1.ID); err != nil {
 			t.Fatal(err)
 		}
 		for table, want := range map[string]int{"usuarios": 1, "postagens": 1, "comentario": 1} {
-			if got := count(t, pool, table); got != want {
+			if got := testkit.Count(t, pool, table); got != want {
 				t.Errorf("%s: %d rows, want %d", table, got, want)
 			}
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		err := s.PostagemDelete(ctx, p1.ID)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		gone := newPostagem(t, s, u.ID)
+		if err := s.PostagemDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.PostagemDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 }
 
@@ -184,7 +188,7 @@ func TestService_PostagemFeed(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.PostagemFeed(ctx, nil, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -285,7 +289,7 @@ func TestService_PostagemList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.PostagemList(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 

@@ -9,10 +9,10 @@ import (
 )
 
 func validateUsuario(nome, email string) error {
-	if err := check.Length(usuario, "nome", nome, 1, 100); err != nil {
+	if err := usuarioNome.Check(nome); err != nil {
 		return err
 	}
-	return check.Email(usuario, "email", email)
+	return usuarioEmail.Email(email)
 }
 
 // UsuarioCreate stores a new usuario: nome of 1 to 100 characters and an email

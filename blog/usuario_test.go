@@ -8,6 +8,7 @@ import (
 
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestService_UsuarioCreate(t *testing.T) {
@@ -44,10 +45,10 @@ func TestService_UsuarioCreate(t *testing.T) {
 		{"duplicate email in another case", "Ana 2", "ANA@example.COM", versiona.ErrConflict, "email"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "usuarios")
+			before := testkit.Count(t, pool, "usuarios")
 			_, err := s.UsuarioCreate(ctx, db.UsuarioCreateParams{Nome: tc.nome, Email: tc.email})
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "usuarios"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "usuarios"); after != before {
 				t.Fatalf("usuarios: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -71,7 +72,7 @@ func TestService_UsuarioGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.UsuarioGet(ctx, u.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -106,7 +107,7 @@ func TestService_UsuarioList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.UsuarioList(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -139,7 +140,7 @@ func TestService_UsuarioUpdate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.UsuarioUpdate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
+			testkit.WantErr(t, err, tc.kind, tc.field)
 		})
 	}
 }
@@ -160,14 +161,17 @@ func TestService_UsuarioDelete(t *testing.T) {
 			t.Fatal(err)
 		}
 		for table, want := range map[string]int{"usuarios": 1, "postagens": 1, "comentario": 1} {
-			if got := count(t, pool, table); got != want {
+			if got := testkit.Count(t, pool, table); got != want {
 				t.Errorf("%s: %d rows, want %d", table, got, want)
 			}
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		err := s.UsuarioDelete(ctx, ana.ID)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		gone := newUsuario(t, s)
+		if err := s.UsuarioDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.UsuarioDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 }
 
@@ -193,6 +197,6 @@ func TestService_UsuarioListTopCommenters(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.UsuarioListTopCommenters(ctx, 1001)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }

@@ -10,13 +10,13 @@ import (
 )
 
 func validateAluno(nome, email string, telefone *string, nascimento *time.Time) error {
-	if err := check.Length(aluno, "nome", nome, 1, 100); err != nil {
+	if err := alunoNome.Check(nome); err != nil {
 		return err
 	}
-	if err := check.Email(aluno, "email", email); err != nil {
+	if err := alunoEmail.Email(email); err != nil {
 		return err
 	}
-	if err := check.OptionalLength(aluno, "telefone", telefone, 1, 30); err != nil {
+	if err := alunoTelefone.CheckOptional(telefone); err != nil {
 		return err
 	}
 	if nascimento != nil && nascimento.After(time.Now()) {

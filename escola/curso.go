@@ -8,21 +8,21 @@ import (
 	"github.com/versiona/versiona/internal/check"
 )
 
-func validateCurso(titulo string, cargaHoraria int32) error {
-	if err := check.Length(curso, "titulo", titulo, 1, 200); err != nil {
+func validateCurso(titulo, descricao string, cargaHoraria int32) error {
+	if err := cursoTitulo.Check(titulo); err != nil {
 		return err
 	}
-	if cargaHoraria <= 0 {
-		return check.Invalid(curso, "carga_horaria", "must be greater than 0")
+	if err := cursoDescricao.Check(descricao); err != nil {
+		return err
 	}
-	return nil
+	return cursoCargaHoraria.Check(float64(cargaHoraria))
 }
 
 // CursoCreate stores a new curso: a unique titulo of 1 to 200 characters, a
 // descricao and a carga_horaria (hours) greater than 0. It returns ErrInvalid
 // naming the field for bad input and ErrConflict for a taken titulo.
 func (s *Service) CursoCreate(ctx context.Context, p db.CursoCreateParams) (db.Curso, error) {
-	if err := validateCurso(p.Titulo, p.CargaHoraria); err != nil {
+	if err := validateCurso(p.Titulo, p.Descricao, p.CargaHoraria); err != nil {
 		return db.Curso{}, err
 	}
 	c, err := s.q.CursoCreate(ctx, p)
@@ -58,7 +58,7 @@ func (s *Service) CursoList(ctx context.Context, afterID int64, limit int) ([]db
 // CursoCreate. It returns ErrNotFound for a missing id, ErrInvalid for bad
 // input and ErrConflict for a taken titulo.
 func (s *Service) CursoUpdate(ctx context.Context, p db.CursoUpdateParams) (db.Curso, error) {
-	if err := validateCurso(p.Titulo, p.CargaHoraria); err != nil {
+	if err := validateCurso(p.Titulo, p.Descricao, p.CargaHoraria); err != nil {
 		return db.Curso{}, err
 	}
 	c, err := s.q.CursoUpdate(ctx, p)

@@ -8,12 +8,14 @@ import (
 
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestService_CursoCreate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, pool := newService(t)
+	taken := newCurso(t, s)
 
 	t.Run("success", func(t *testing.T) {
 		c, err := s.CursoCreate(ctx, db.CursoCreateParams{Titulo: "Introdução a SQL", Descricao: "Consultas", CargaHoraria: 20})
@@ -33,13 +35,13 @@ func TestService_CursoCreate(t *testing.T) {
 		{"empty titulo", db.CursoCreateParams{Titulo: "", CargaHoraria: 1}, versiona.ErrInvalid, "titulo"},
 		{"201 character titulo", db.CursoCreateParams{Titulo: strings.Repeat("ç", 201), CargaHoraria: 1}, versiona.ErrInvalid, "titulo"},
 		{"zero carga_horaria", db.CursoCreateParams{Titulo: "X", CargaHoraria: 0}, versiona.ErrInvalid, "carga_horaria"},
-		{"duplicate titulo", db.CursoCreateParams{Titulo: "Introdução a SQL", CargaHoraria: 1}, versiona.ErrConflict, "titulo"},
+		{"duplicate titulo", db.CursoCreateParams{Titulo: taken.Titulo, CargaHoraria: 1}, versiona.ErrConflict, "titulo"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "cursos")
+			before := testkit.Count(t, pool, "cursos")
 			_, err := s.CursoCreate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "cursos"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "cursos"); after != before {
 				t.Fatalf("cursos: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -59,7 +61,7 @@ func TestService_CursoGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.CursoGet(ctx, c.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -72,7 +74,7 @@ func TestService_CursoList(t *testing.T) {
 		want = append(want, newCurso(t, s).ID)
 	}
 	t.Run("pages", func(t *testing.T) {
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			cs, err := s.CursoList(ctx, after, 3)
 			return idsOf(cs, func(c db.Curso) int64 { return c.ID }), err
 		})
@@ -82,7 +84,7 @@ func TestService_CursoList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.CursoList(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -113,7 +115,7 @@ func TestService_CursoUpdate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.CursoUpdate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
+			testkit.WantErr(t, err, tc.kind, tc.field)
 		})
 	}
 }
@@ -131,14 +133,17 @@ func TestService_CursoDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		wantErr(t, s.CursoDelete(ctx, free.ID), versiona.ErrNotFound, "id")
+		gone := newCurso(t, s)
+		if err := s.CursoDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.CursoDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 	t.Run("still has turmas", func(t *testing.T) {
-		wantErr(t, s.CursoDelete(ctx, tu.CursoID), versiona.ErrConflict, "")
-		for table, want := range map[string]int{"cursos": 1, "turmas": 1} {
-			if got := count(t, pool, table); got != want {
-				t.Errorf("%s: %d rows, want %d", table, got, want)
-			}
+		before := testkit.Snapshot(t, pool, "cursos", "turmas")
+		testkit.WantErr(t, s.CursoDelete(ctx, tu.CursoID), versiona.ErrConflict, "")
+		if after := testkit.Snapshot(t, pool, "cursos", "turmas"); after != before {
+			t.Errorf("tables changed by the refused delete:\nbefore %s\nafter  %s", before, after)
 		}
 	})
 }

@@ -52,24 +52,24 @@ const (
 
 // constraints lists the named constraints of the catalogue's tables.
 var constraints = map[string]pgerr.Constraint{
-	"alunos_nome_tamanho":     {Entity: aluno, Field: "nome", Rule: "must be 1 to 100 characters"},
-	"alunos_email_tamanho":    {Entity: aluno, Field: "email", Rule: "must be 3 to 254 characters"},
-	"alunos_telefone_tamanho": {Entity: aluno, Field: "telefone", Rule: "must be 1 to 30 characters"},
+	"alunos_nome_tamanho":     alunoNome.Constraint(),
+	"alunos_email_tamanho":    alunoEmail.Constraint(),
+	"alunos_telefone_tamanho": alunoTelefone.Constraint(),
 	"alunos_email_unico":      {Entity: aluno, Field: "email", Rule: "already in use (letter case ignored)"},
 
-	"instrutores_nome_tamanho":  {Entity: instrutor, Field: "nome", Rule: "must be 1 to 100 characters"},
-	"instrutores_email_tamanho": {Entity: instrutor, Field: "email", Rule: "must be 3 to 254 characters"},
-	"instrutores_bio_tamanho":   {Entity: instrutor, Field: "bio", Rule: "must be at most 2000 characters"},
+	"instrutores_nome_tamanho":  instrutorNome.Constraint(),
+	"instrutores_email_tamanho": instrutorEmail.Constraint(),
+	"instrutores_bio_tamanho":   instrutorBio.Constraint(),
 	"instrutores_email_unico":   {Entity: instrutor, Field: "email", Rule: "already in use (letter case ignored)"},
 
 	"cursos_titulo_unico":           {Entity: curso, Field: "titulo", Rule: "already in use"},
-	"cursos_titulo_tamanho":         {Entity: curso, Field: "titulo", Rule: "must be 1 to 200 characters"},
-	"cursos_carga_horaria_positiva": {Entity: curso, Field: "carga_horaria", Rule: "must be greater than 0"},
+	"cursos_titulo_tamanho":         cursoTitulo.Constraint(),
+	"cursos_carga_horaria_positiva": cursoCargaHoraria.Constraint(),
 
 	"turmas_codigo_unico":    {Entity: turma, Field: "codigo", Rule: "already in use"},
-	"turmas_codigo_tamanho":  {Entity: turma, Field: "codigo", Rule: "must be 1 to 30 characters"},
+	"turmas_codigo_tamanho":  turmaCodigo.Constraint(),
 	"turmas_datas_ordenadas": {Entity: turma, Field: "data_fim", Rule: "must not be before data_inicio"},
-	"turmas_vagas_positivas": {Entity: turma, Field: "vagas", Rule: "must be greater than 0"},
+	"turmas_vagas_positivas": turmaVagas.Constraint(),
 	"turmas_curso_id_fkey": {
 		Entity: turma, Field: "curso_id", Rule: "no curso with this id",
 		Referenced: "still has turmas",
@@ -80,7 +80,7 @@ var constraints = map[string]pgerr.Constraint{
 	},
 
 	"matriculas_aluno_turma_unica": {Entity: matricula, Field: "aluno_id", Rule: "aluno already enrolled in this turma"},
-	"matriculas_nota_intervalo":    {Entity: matricula, Field: "nota", Rule: "must be between 0 and 10"},
+	"matriculas_nota_intervalo":    matriculaNota.Constraint(),
 	"matriculas_aluno_id_fkey": {
 		Entity: matricula, Field: "aluno_id", Rule: "no aluno with this id",
 		Referenced: "still has matriculas",

@@ -9,13 +9,13 @@ import (
 )
 
 func validateInstrutor(nome, email string, bio *string) error {
-	if err := check.Length(instrutor, "nome", nome, 1, 100); err != nil {
+	if err := instrutorNome.Check(nome); err != nil {
 		return err
 	}
-	if err := check.Email(instrutor, "email", email); err != nil {
+	if err := instrutorEmail.Email(email); err != nil {
 		return err
 	}
-	return check.OptionalLength(instrutor, "bio", bio, 0, 2000)
+	return instrutorBio.CheckOptional(bio)
 }
 
 // InstrutorCreate stores a new instrutor: nome of 1 to 100 characters, an

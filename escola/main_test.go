@@ -2,16 +2,13 @@ package escola_test
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgxpool"
 
-	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/escola"
 	"github.com/versiona/versiona/internal/dbtest"
@@ -24,31 +21,6 @@ func newService(t testing.TB) (*escola.Service, *pgxpool.Pool) {
 	t.Helper()
 	pool := dbtest.New(t)
 	return escola.New(pool), pool
-}
-
-// wantErr fails t unless err matches kind and is a *versiona.Error naming
-// field.
-func wantErr(t *testing.T, err, kind error, field string) {
-	t.Helper()
-	if !errors.Is(err, kind) {
-		t.Fatalf("error = %v, want %v", err, kind)
-	}
-	var de *versiona.Error
-	if !errors.As(err, &de) {
-		t.Fatalf("error %v is not a *versiona.Error", err)
-	}
-	if de.Field != field {
-		t.Fatalf("error %v names field %q, want %q", err, de.Field, field)
-	}
-}
-
-func count(t testing.TB, pool *pgxpool.Pool, table string) int {
-	t.Helper()
-	var n int
-	if err := pool.QueryRow(context.Background(), "SELECT count(*) FROM "+pgx.Identifier{table}.Sanitize()).Scan(&n); err != nil {
-		t.Fatal(err)
-	}
-	return n
 }
 
 func date(y int, m time.Month, d int) time.Time { return time.Date(y, m, d, 0, 0, 0, 0, time.UTC) }
@@ -116,25 +88,6 @@ func newMatricula(t testing.TB, s *escola.Service, alunoID, turmaID int64) db.Ma
 		t.Fatal(err)
 	}
 	return m
-}
-
-// pageIDs calls list with the last id of each page until a page is empty and
-// returns every id seen.
-func pageIDs(t *testing.T, list func(after int64) ([]int64, error)) []int64 {
-	t.Helper()
-	var all []int64
-	var after int64
-	for {
-		ids, err := list(after)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if len(ids) == 0 {
-			return all
-		}
-		all = append(all, ids...)
-		after = ids[len(ids)-1]
-	}
 }
 
 func idsOf[T any](rows []T, id func(T) int64) []int64 {

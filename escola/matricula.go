@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"math"
 
 	"github.com/jackc/pgx/v5"
 
@@ -23,10 +22,7 @@ func validateMatricula(status db.MatriculaStatus, nota *float64) error {
 	if !status.Valid() {
 		return check.Invalid(matricula, "status", fmt.Sprintf("must be one of %v, got %q", db.AllMatriculaStatusValues(), status))
 	}
-	if nota != nil && (math.IsNaN(*nota) || *nota < 0 || *nota > 10) {
-		return check.Invalid(matricula, "nota", fmt.Sprintf("must be between 0 and 10, got %v", *nota))
-	}
-	return nil
+	return matriculaNota.CheckOptional(nota)
 }
 
 // reserveSeat locks turma turmaID until the end of the transaction and

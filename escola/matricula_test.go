@@ -13,6 +13,7 @@ import (
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/escola"
 	"github.com/versiona/versiona/internal/dbtest"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestService_MatriculaCreate(t *testing.T) {
@@ -23,6 +24,7 @@ func TestService_MatriculaCreate(t *testing.T) {
 	tu := newTurma(t, s, 2)
 	full := newTurma(t, s, 1)
 	newMatricula(t, s, newAluno(t, s).ID, full.ID)
+	enrolled := newMatricula(t, s, newAluno(t, s).ID, newTurma(t, s, 5).ID)
 
 	t.Run("success", func(t *testing.T) {
 		m, err := s.MatriculaCreate(ctx, db.MatriculaCreateParams{AlunoID: a.ID, TurmaID: tu.ID, Nota: ptr(10.0)})
@@ -55,14 +57,14 @@ func TestService_MatriculaCreate(t *testing.T) {
 		{"missing aluno", db.MatriculaCreateParams{AlunoID: other.ID + 1000, TurmaID: tu.ID}, versiona.ErrNotFound, "aluno_id"},
 		{"missing turma", db.MatriculaCreateParams{AlunoID: other.ID, TurmaID: full.ID + 1000}, versiona.ErrNotFound, "turma_id"},
 		{"missing turma, not ativa", db.MatriculaCreateParams{AlunoID: other.ID, TurmaID: full.ID + 1000, Status: db.MatriculaStatusConcluida}, versiona.ErrNotFound, "turma_id"},
-		{"already enrolled", db.MatriculaCreateParams{AlunoID: a.ID, TurmaID: tu.ID}, versiona.ErrConflict, "aluno_id"},
+		{"already enrolled", db.MatriculaCreateParams{AlunoID: enrolled.AlunoID, TurmaID: enrolled.TurmaID}, versiona.ErrConflict, "aluno_id"},
 		{"full turma", db.MatriculaCreateParams{AlunoID: other.ID, TurmaID: full.ID}, versiona.ErrConflict, "turma_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "matriculas")
+			before := testkit.Count(t, pool, "matriculas")
 			_, err := s.MatriculaCreate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "matriculas"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "matriculas"); after != before {
 				t.Fatalf("matriculas: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -140,7 +142,7 @@ func TestService_MatriculaGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.MatriculaGet(ctx, m.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -154,7 +156,7 @@ func TestService_MatriculaList(t *testing.T) {
 		want = append(want, newMatricula(t, s, newAluno(t, s).ID, tu.ID).ID)
 	}
 	t.Run("pages", func(t *testing.T) {
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			ms, err := s.MatriculaList(ctx, after, 3)
 			return idsOf(ms, func(m db.Matricula) int64 { return m.ID }), err
 		})
@@ -164,7 +166,7 @@ func TestService_MatriculaList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.MatriculaList(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -174,17 +176,21 @@ func TestService_MatriculaUpdate(t *testing.T) {
 	s, _ := newService(t)
 	tu := newTurma(t, s, 1)
 	m := newMatricula(t, s, newAluno(t, s).ID, tu.ID)
-
-	t.Run("conclude with nota", func(t *testing.T) {
-		got, err := s.MatriculaUpdate(ctx, db.MatriculaUpdateParams{ID: m.ID, Status: db.MatriculaStatusConcluida, Nota: ptr(8.75)})
+	conclude := func(t *testing.T, id int64) {
+		t.Helper()
+		got, err := s.MatriculaUpdate(ctx, db.MatriculaUpdateParams{ID: id, Status: db.MatriculaStatusConcluida, Nota: ptr(8.75)})
 		if err != nil {
 			t.Fatal(err)
 		}
 		if got.Status != db.MatriculaStatusConcluida || *got.Nota != 8.75 {
 			t.Fatalf("got %+v", got)
 		}
+	}
+	t.Run("conclude with nota", func(t *testing.T) {
+		conclude(t, newMatricula(t, s, newAluno(t, s).ID, newTurma(t, s, 1).ID).ID)
 	})
 	// m no longer takes the seat: someone else takes it.
+	conclude(t, m.ID)
 	newMatricula(t, s, newAluno(t, s).ID, tu.ID)
 
 	for _, tc := range []struct {
@@ -201,7 +207,7 @@ func TestService_MatriculaUpdate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.MatriculaUpdate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
+			testkit.WantErr(t, err, tc.kind, tc.field)
 			got, err := s.MatriculaGet(ctx, m.ID)
 			if err != nil || got.Status != db.MatriculaStatusConcluida || *got.Nota != 8.75 {
 				t.Fatalf("after the failed update: %+v, %v", got, err)
@@ -221,12 +227,16 @@ func TestService_MatriculaDelete(t *testing.T) {
 		if err := s.MatriculaDelete(ctx, m.ID); err != nil {
 			t.Fatal(err)
 		}
-		if n := count(t, pool, "matriculas"); n != 0 {
+		if n := testkit.Count(t, pool, "matriculas"); n != 0 {
 			t.Fatalf("matriculas: %d rows, want 0", n)
 		}
 		newMatricula(t, s, newAluno(t, s).ID, tu.ID)
 	})
 	t.Run("missing id", func(t *testing.T) {
-		wantErr(t, s.MatriculaDelete(ctx, m.ID), versiona.ErrNotFound, "id")
+		gone := newMatricula(t, s, newAluno(t, s).ID, newTurma(t, s, 1).ID)
+		if err := s.MatriculaDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.MatriculaDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 }

@@ -2,6 +2,7 @@ package escola_test
 
 import (
 	"context"
+	"fmt"
 	"slices"
 	"strings"
 	"testing"
@@ -9,12 +10,15 @@ import (
 
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/escola"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestService_AlunoCreate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, pool := newService(t)
+	taken := newAluno(t, s)
 
 	t.Run("success with optional fields", func(t *testing.T) {
 		a, err := s.AlunoCreate(ctx, db.AlunoCreateParams{
@@ -41,15 +45,15 @@ func TestService_AlunoCreate(t *testing.T) {
 		{"empty nome", db.AlunoCreateParams{Nome: "", Email: "x@example.com"}, versiona.ErrInvalid, "nome"},
 		{"101 character nome", db.AlunoCreateParams{Nome: strings.Repeat("ç", 101), Email: "x@example.com"}, versiona.ErrInvalid, "nome"},
 		{"bad email", db.AlunoCreateParams{Nome: "X", Email: "x@"}, versiona.ErrInvalid, "email"},
-		{"duplicate email in another case", db.AlunoCreateParams{Nome: "X", Email: "carla@EXAMPLE.com"}, versiona.ErrConflict, "email"},
+		{"duplicate email in another case", db.AlunoCreateParams{Nome: "X", Email: strings.ToUpper(taken.Email)}, versiona.ErrConflict, "email"},
 		{"empty telefone", db.AlunoCreateParams{Nome: "X", Email: "x@example.com", Telefone: ptr("")}, versiona.ErrInvalid, "telefone"},
 		{"born in the future", db.AlunoCreateParams{Nome: "X", Email: "x@example.com", DataNascimento: ptr(time.Now().AddDate(1, 0, 0))}, versiona.ErrInvalid, "data_nascimento"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "alunos")
+			before := testkit.Count(t, pool, "alunos")
 			_, err := s.AlunoCreate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "alunos"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "alunos"); after != before {
 				t.Fatalf("alunos: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -69,7 +73,7 @@ func TestService_AlunoGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.AlunoGet(ctx, a.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -82,7 +86,7 @@ func TestService_AlunoList(t *testing.T) {
 		want = append(want, newAluno(t, s).ID)
 	}
 	t.Run("pages", func(t *testing.T) {
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			as, err := s.AlunoList(ctx, after, 2)
 			return idsOf(as, func(a db.Aluno) int64 { return a.ID }), err
 		})
@@ -92,7 +96,7 @@ func TestService_AlunoList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.AlunoList(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -123,7 +127,7 @@ func TestService_AlunoUpdate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.AlunoUpdate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
+			testkit.WantErr(t, err, tc.kind, tc.field)
 		})
 	}
 }
@@ -139,20 +143,24 @@ func TestService_AlunoDelete(t *testing.T) {
 	newMatricula(t, s, b.ID, t1.ID)
 
 	t.Run("removes their matriculas", func(t *testing.T) {
-		if n := count(t, pool, "matriculas"); n != 3 {
+		if n := testkit.Count(t, pool, "matriculas"); n != 3 {
 			t.Fatalf("matriculas: %d rows before, want 3", n)
 		}
 		if err := s.AlunoDelete(ctx, a.ID); err != nil {
 			t.Fatal(err)
 		}
 		for table, want := range map[string]int{"alunos": 1, "matriculas": 1, "turmas": 2} {
-			if got := count(t, pool, table); got != want {
+			if got := testkit.Count(t, pool, table); got != want {
 				t.Errorf("%s: %d rows, want %d", table, got, want)
 			}
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		wantErr(t, s.AlunoDelete(ctx, a.ID), versiona.ErrNotFound, "id")
+		gone := newAluno(t, s)
+		if err := s.AlunoDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.AlunoDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 }
 
@@ -160,22 +168,59 @@ func TestService_AlunoListCursos(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := newService(t)
-	a := newAluno(t, s)
-	tu := newTurma(t, s, 3)
-	m := newMatricula(t, s, a.ID, tu.ID)
-	rows, err := s.AlunoListCursos(ctx, a.ID)
+	a, i := newAluno(t, s), newInstrutor(t, s)
+	// Created out of order, two on the same day: the list is by data_inicio,
+	// then matricula id.
+	var want []int64
+	for _, start := range []time.Time{date(2025, 9, 1), date(2025, 3, 1), date(2025, 6, 1), date(2025, 3, 1)} {
+		tu := turmaStarting(t, s, i.ID, start)
+		want = append(want, newMatricula(t, s, a.ID, tu.ID).ID)
+		newMatricula(t, s, newAluno(t, s).ID, tu.ID) // another aluno's: not listed
+	}
+	want = []int64{want[1], want[3], want[2], want[0]}
+
+	t.Run("by data_inicio", func(t *testing.T) {
+		rows, err := s.AlunoListCursos(ctx, a.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := idsOf(rows, func(r db.MatriculaListByAlunoRow) int64 { return r.ID })
+		if !slices.Equal(got, want) {
+			t.Fatalf("matricula ids %v, want %v", got, want)
+		}
+		for _, r := range rows {
+			if r.Curso == "" || r.CursoID == 0 || r.TurmaID == 0 {
+				t.Fatalf("row without its turma or curso: %+v", r)
+			}
+		}
+	})
+	t.Run("unknown aluno", func(t *testing.T) {
+		rows, err := s.AlunoListCursos(ctx, a.ID+1000)
+		if err != nil || len(rows) != 0 {
+			t.Fatalf("got %+v, %v; want none", rows, err)
+		}
+	})
+}
+
+// turmaStarting creates a turma of a new curso taught by instrutorID,
+// starting on start.
+func turmaStarting(t *testing.T, s *escola.Service, instrutorID int64, start time.Time) db.Turma {
+	t.Helper()
+	tu, err := s.TurmaCreate(context.Background(), db.TurmaCreateParams{
+		CursoID: newCurso(t, s).ID, InstrutorID: instrutorID, Codigo: fmt.Sprintf("T-%d", seq.Add(1)),
+		DataInicio: start, DataFim: start.AddDate(0, 3, 0), Vagas: 5,
+	})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if len(rows) != 1 || rows[0].ID != m.ID || rows[0].TurmaID != tu.ID || rows[0].CursoID != tu.CursoID || rows[0].Curso == "" {
-		t.Fatalf("got %+v", rows)
-	}
+	return tu
 }
 
 func TestService_InstrutorCreate(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, pool := newService(t)
+	taken := newInstrutor(t, s)
 
 	t.Run("success", func(t *testing.T) {
 		i, err := s.InstrutorCreate(ctx, db.InstrutorCreateParams{Nome: "Élio", Email: "Elio@Example.com", Bio: ptr("Dá aulas de SQL.")})
@@ -195,14 +240,14 @@ func TestService_InstrutorCreate(t *testing.T) {
 		{"empty nome", db.InstrutorCreateParams{Nome: "", Email: "x@example.com"}, versiona.ErrInvalid, "nome"},
 		{"101 character nome", db.InstrutorCreateParams{Nome: strings.Repeat("é", 101), Email: "x@example.com"}, versiona.ErrInvalid, "nome"},
 		{"bad email", db.InstrutorCreateParams{Nome: "X", Email: "not an email"}, versiona.ErrInvalid, "email"},
-		{"duplicate email in another case", db.InstrutorCreateParams{Nome: "X", Email: "ELIO@example.com"}, versiona.ErrConflict, "email"},
+		{"duplicate email in another case", db.InstrutorCreateParams{Nome: "X", Email: strings.ToUpper(taken.Email)}, versiona.ErrConflict, "email"},
 		{"2001 character bio", db.InstrutorCreateParams{Nome: "X", Email: "x@example.com", Bio: ptr(strings.Repeat("é", 2001))}, versiona.ErrInvalid, "bio"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "instrutores")
+			before := testkit.Count(t, pool, "instrutores")
 			_, err := s.InstrutorCreate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "instrutores"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "instrutores"); after != before {
 				t.Fatalf("instrutores: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -222,7 +267,7 @@ func TestService_InstrutorGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.InstrutorGet(ctx, i.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -235,7 +280,7 @@ func TestService_InstrutorList(t *testing.T) {
 		want = append(want, newInstrutor(t, s).ID)
 	}
 	t.Run("pages", func(t *testing.T) {
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			is, err := s.InstrutorList(ctx, after, 3)
 			return idsOf(is, func(i db.Instrutor) int64 { return i.ID }), err
 		})
@@ -245,7 +290,7 @@ func TestService_InstrutorList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.InstrutorList(ctx, 0, 5000)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -276,7 +321,7 @@ func TestService_InstrutorUpdate(t *testing.T) {
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			_, err := s.InstrutorUpdate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
+			testkit.WantErr(t, err, tc.kind, tc.field)
 		})
 	}
 }
@@ -294,12 +339,17 @@ func TestService_InstrutorDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		wantErr(t, s.InstrutorDelete(ctx, free.ID), versiona.ErrNotFound, "id")
+		gone := newInstrutor(t, s)
+		if err := s.InstrutorDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.InstrutorDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 	t.Run("still has turmas", func(t *testing.T) {
-		wantErr(t, s.InstrutorDelete(ctx, tu.InstrutorID), versiona.ErrConflict, "")
-		if n := count(t, pool, "instrutores"); n != 1 {
-			t.Fatalf("instrutores: %d rows, want 1", n)
+		before := testkit.Snapshot(t, pool, "instrutores", "turmas")
+		testkit.WantErr(t, s.InstrutorDelete(ctx, tu.InstrutorID), versiona.ErrConflict, "")
+		if after := testkit.Snapshot(t, pool, "instrutores", "turmas"); after != before {
+			t.Fatalf("tables changed by the refused delete:\nbefore %s\nafter  %s", before, after)
 		}
 	})
 }
@@ -308,12 +358,33 @@ func TestService_InstrutorListTurmas(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	s, _ := newService(t)
-	tu := newTurma(t, s, 2)
-	rows, err := s.InstrutorListTurmas(ctx, tu.InstrutorID)
-	if err != nil {
-		t.Fatal(err)
+	i := newInstrutor(t, s)
+	var want []int64
+	for _, start := range []time.Time{date(2025, 9, 1), date(2025, 3, 1), date(2025, 6, 1), date(2025, 3, 1)} {
+		want = append(want, turmaStarting(t, s, i.ID, start).ID)
 	}
-	if len(rows) != 1 || rows[0].ID != tu.ID || rows[0].CursoID != tu.CursoID || rows[0].Curso == "" {
-		t.Fatalf("got %+v", rows)
-	}
+	newTurma(t, s, 1) // another instrutor's: not listed
+	want = []int64{want[1], want[3], want[2], want[0]}
+
+	t.Run("by data_inicio", func(t *testing.T) {
+		rows, err := s.InstrutorListTurmas(ctx, i.ID)
+		if err != nil {
+			t.Fatal(err)
+		}
+		got := idsOf(rows, func(r db.TurmaListByInstrutorRow) int64 { return r.ID })
+		if !slices.Equal(got, want) {
+			t.Fatalf("turma ids %v, want %v", got, want)
+		}
+		for _, r := range rows {
+			if r.Curso == "" || r.CursoID == 0 {
+				t.Fatalf("row without its curso: %+v", r)
+			}
+		}
+	})
+	t.Run("unknown instrutor", func(t *testing.T) {
+		rows, err := s.InstrutorListTurmas(ctx, i.ID+1000)
+		if err != nil || len(rows) != 0 {
+			t.Fatalf("got %+v, %v; want none", rows, err)
+		}
+	})
 }

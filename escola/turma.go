@@ -14,17 +14,14 @@ import (
 )
 
 func validateTurma(codigo string, inicio, fim time.Time, vagas int32) error {
-	if err := check.Length(turma, "codigo", codigo, 1, 30); err != nil {
+	if err := turmaCodigo.Check(codigo); err != nil {
 		return err
 	}
 	if fim.Before(inicio) {
 		return check.Invalid(turma, "data_fim", fmt.Sprintf("must not be before data_inicio (%s < %s)",
 			fim.Format(time.DateOnly), inicio.Format(time.DateOnly)))
 	}
-	if vagas <= 0 {
-		return check.Invalid(turma, "vagas", "must be greater than 0")
-	}
-	return nil
+	return turmaVagas.Check(float64(vagas))
 }
 
 // TurmaCreate stores a new turma of curso p.CursoID taught by instrutor

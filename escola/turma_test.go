@@ -8,6 +8,7 @@ import (
 
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/db"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestService_TurmaCreate(t *testing.T) {
@@ -15,6 +16,7 @@ func TestService_TurmaCreate(t *testing.T) {
 	ctx := context.Background()
 	s, pool := newService(t)
 	c, i := newCurso(t, s), newInstrutor(t, s)
+	taken := newTurma(t, s, 1)
 	valid := func(change func(*db.TurmaCreateParams)) db.TurmaCreateParams {
 		p := db.TurmaCreateParams{
 			CursoID: c.ID, InstrutorID: i.ID, Codigo: "SQL-2025-1",
@@ -45,15 +47,15 @@ func TestService_TurmaCreate(t *testing.T) {
 		{"zero vagas", valid(func(p *db.TurmaCreateParams) { p.Codigo, p.Vagas = "B", 0 }), versiona.ErrInvalid, "vagas"},
 		{"empty codigo", valid(func(p *db.TurmaCreateParams) { p.Codigo = "" }), versiona.ErrInvalid, "codigo"},
 		{"31 character codigo", valid(func(p *db.TurmaCreateParams) { p.Codigo = strings.Repeat("ç", 31) }), versiona.ErrInvalid, "codigo"},
-		{"duplicate codigo", valid(nil), versiona.ErrConflict, "codigo"},
+		{"duplicate codigo", valid(func(p *db.TurmaCreateParams) { p.Codigo = taken.Codigo }), versiona.ErrConflict, "codigo"},
 		{"missing curso", valid(func(p *db.TurmaCreateParams) { p.Codigo, p.CursoID = "B", c.ID+1000 }), versiona.ErrNotFound, "curso_id"},
 		{"missing instrutor", valid(func(p *db.TurmaCreateParams) { p.Codigo, p.InstrutorID = "B", i.ID+1000 }), versiona.ErrNotFound, "instrutor_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			before := count(t, pool, "turmas")
+			before := testkit.Count(t, pool, "turmas")
 			_, err := s.TurmaCreate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
-			if after := count(t, pool, "turmas"); after != before {
+			testkit.WantErr(t, err, tc.kind, tc.field)
+			if after := testkit.Count(t, pool, "turmas"); after != before {
 				t.Fatalf("turmas: %d rows after the failed create, want %d", after, before)
 			}
 		})
@@ -73,7 +75,7 @@ func TestService_TurmaGet(t *testing.T) {
 	})
 	t.Run("missing id", func(t *testing.T) {
 		_, err := s.TurmaGet(ctx, tu.ID+1000)
-		wantErr(t, err, versiona.ErrNotFound, "id")
+		testkit.WantErr(t, err, versiona.ErrNotFound, "id")
 	})
 }
 
@@ -86,7 +88,7 @@ func TestService_TurmaList(t *testing.T) {
 		want = append(want, newTurma(t, s, 2).ID)
 	}
 	t.Run("pages", func(t *testing.T) {
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			ts, err := s.TurmaList(ctx, after, 2)
 			return idsOf(ts, func(t db.Turma) int64 { return t.ID }), err
 		})
@@ -96,7 +98,7 @@ func TestService_TurmaList(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.TurmaList(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -130,7 +132,7 @@ func TestService_TurmaListVagas(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.TurmaListVagas(ctx, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }
 
@@ -173,11 +175,15 @@ func TestService_TurmaUpdate(t *testing.T) {
 		{"missing curso", params(func(p *db.TurmaUpdateParams) { p.CursoID = other.CursoID + 1000 }), versiona.ErrNotFound, "curso_id"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			_, err := s.TurmaUpdate(ctx, tc.p)
-			wantErr(t, err, tc.kind, tc.field)
+			before, err := s.TurmaGet(ctx, tu.ID)
+			if err != nil {
+				t.Fatal(err)
+			}
+			_, err = s.TurmaUpdate(ctx, tc.p)
+			testkit.WantErr(t, err, tc.kind, tc.field)
 			got, err := s.TurmaGet(ctx, tu.ID)
-			if err != nil || got.Vagas != 2 || got.Codigo != tu.Codigo {
-				t.Fatalf("after the failed update: %+v, %v", got, err)
+			if err != nil || got != before {
+				t.Fatalf("after the failed update: %+v, %v; want %+v", got, err, before)
 			}
 		})
 	}
@@ -196,14 +202,17 @@ func TestService_TurmaDelete(t *testing.T) {
 		}
 	})
 	t.Run("missing id", func(t *testing.T) {
-		wantErr(t, s.TurmaDelete(ctx, empty.ID), versiona.ErrNotFound, "id")
+		gone := newTurma(t, s, 1)
+		if err := s.TurmaDelete(ctx, gone.ID); err != nil {
+			t.Fatal(err)
+		}
+		testkit.WantErr(t, s.TurmaDelete(ctx, gone.ID), versiona.ErrNotFound, "id")
 	})
 	t.Run("still has matriculas", func(t *testing.T) {
-		wantErr(t, s.TurmaDelete(ctx, busy.ID), versiona.ErrConflict, "")
-		for table, want := range map[string]int{"turmas": 1, "matriculas": 1} {
-			if got := count(t, pool, table); got != want {
-				t.Errorf("%s: %d rows, want %d", table, got, want)
-			}
+		before := testkit.Snapshot(t, pool, "turmas", "matriculas")
+		testkit.WantErr(t, s.TurmaDelete(ctx, busy.ID), versiona.ErrConflict, "")
+		if after := testkit.Snapshot(t, pool, "turmas", "matriculas"); after != before {
+			t.Errorf("tables changed by the refused delete:\nbefore %s\nafter  %s", before, after)
 		}
 	})
 }
@@ -224,7 +233,7 @@ func TestService_TurmaRoster(t *testing.T) {
 		if err != nil || len(rows) != 1 || rows[0].Aluno == "" || rows[0].Status != db.MatriculaStatusAtiva {
 			t.Fatalf("got %+v, %v", rows, err)
 		}
-		got := pageIDs(t, func(after int64) ([]int64, error) {
+		got := testkit.PageIDs(t, func(after int64) ([]int64, error) {
 			rs, err := s.TurmaRoster(ctx, tu.ID, after, 2)
 			return idsOf(rs, func(r db.MatriculaListByTurmaRow) int64 { return r.ID }), err
 		})
@@ -234,6 +243,6 @@ func TestService_TurmaRoster(t *testing.T) {
 	})
 	t.Run("bad limit", func(t *testing.T) {
 		_, err := s.TurmaRoster(ctx, tu.ID, 0, 0)
-		wantErr(t, err, versiona.ErrInvalid, "limit")
+		testkit.WantErr(t, err, versiona.ErrInvalid, "limit")
 	})
 }

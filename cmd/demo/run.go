@@ -6,6 +6,9 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	neturl "net/url"
+	"os"
+	"path/filepath"
 	"strings"
 
 	"github.com/jackc/pgx/v5/pgxpool"
@@ -139,7 +142,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 	}
 
 	if c.keep {
-		keep(ctx, explicit, dsn, stderr)
+		return keep(ctx, explicit, dsn, stderr)
 	}
 	return nil
 }
@@ -163,18 +166,51 @@ func refuseNotEmpty(ctx context.Context, q querier) error {
 
 // keep waits, for -keep, until ctx ends (Ctrl-C, or the parent process
 // gone) with the throwaway server running; a database the user gave has
-// nothing to keep running.
-func keep(ctx context.Context, explicit bool, dsn string, stderr io.Writer) {
+// nothing to keep running. The psql command it prints holds no password:
+// that goes in a password file only the user can read, removed on return.
+func keep(ctx context.Context, explicit bool, dsn string, stderr io.Writer) error {
 	if explicit {
 		fmt.Fprintln(stderr, "-keep: the data stays in the database you gave; nothing to keep running")
-		return
+		return nil
 	}
-	fmt.Fprintf(stderr, "\nThe server keeps running until Ctrl-C. Explore the data with:\n\n    psql %q\n\n", dsn)
+	url, passFile, cleanup, err := passwordFile(dsn)
+	if err != nil {
+		return err
+	}
+	defer cleanup()
+	fmt.Fprintf(stderr, "\nThe server keeps running until Ctrl-C. Explore the data with:\n\n    PGPASSFILE=%s psql %q\n\n"+
+		"or, in another terminal, point migrate at it:\n\n    export PGPASSFILE=%[1]s DATABASE_URL=%[2]q\n\n", passFile, url)
 	<-ctx.Done()
 	if cause := context.Cause(ctx); errors.Is(cause, errOrphaned) {
 		fmt.Fprintf(stderr, "%v: ", cause)
 	}
 	fmt.Fprintln(stderr, "stopping PostgreSQL")
+	return nil
+}
+
+// passwordFile writes the password of dsn, a URL, to a PostgreSQL password
+// file (mode 0600, in a new directory of mode 0700) and returns dsn without
+// its password, the file, and a function that removes both.
+func passwordFile(dsn string) (url, file string, cleanup func(), err error) {
+	u, err := neturl.Parse(dsn)
+	if err != nil {
+		return "", "", nil, fmt.Errorf("-keep: %w", dburl.Redacted(err))
+	}
+	password, _ := u.User.Password()
+	u.User = neturl.User(u.User.Username())
+	dir, err := os.MkdirTemp("", "versiona-demo-")
+	if err != nil {
+		return "", "", nil, fmt.Errorf("-keep: %w", err)
+	}
+	cleanup = func() { os.RemoveAll(dir) }
+	esc := strings.NewReplacer(`\`, `\\`, `:`, `\:`)
+	line := strings.Join([]string{esc.Replace(u.Hostname()), esc.Replace(u.Port()), "*", esc.Replace(u.User.Username()), esc.Replace(password)}, ":")
+	file = filepath.Join(dir, "pgpass")
+	if err := os.WriteFile(file, []byte(line+"\n"), 0o600); err != nil {
+		cleanup()
+		return "", "", nil, fmt.Errorf("-keep: writing the password file: %w", err)
+	}
+	return u.String(), file, cleanup, nil
 }
 
 // printServer names the throwaway server on stderr: its version and address.

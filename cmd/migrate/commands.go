@@ -93,23 +93,27 @@ func txNote(f migration.PlannedFile) string {
 	return " (txmode none: each statement commits on its own)"
 }
 
-func runApply(ctx context.Context, c *cli, pos []string) error {
-	n, err := count(pos)
-	if err != nil {
-		return err
+// migrating reads what apply and down share: the count N or --to, the
+// target database, and the project with its live-database settings.
+func (c *cli) migrating(pos []string) (n int, url string, p *migration.Project, err error) {
+	if n, err = count(pos); err != nil {
+		return 0, "", nil, err
 	}
 	if n > 0 && c.to != "" {
-		return usagef("pass N or --to, not both")
+		return 0, "", nil, usagef("pass N or --to, not both")
 	}
-	url, err := c.target()
+	if url, err = c.target(); err != nil {
+		return 0, "", nil, err
+	}
+	if p, err = c.project(false); err != nil {
+		return 0, "", nil, err
+	}
+	return n, url, p, c.live(p)
+}
+
+func runApply(ctx context.Context, c *cli, pos []string) error {
+	n, url, p, err := c.migrating(pos)
 	if err != nil {
-		return err
-	}
-	p, err := c.project(false)
-	if err != nil {
-		return err
-	}
-	if err := c.live(p); err != nil {
 		return err
 	}
 	res, err := p.Apply(ctx, url, migration.ApplyOptions{N: n, To: c.to, DryRun: c.dryRun})
@@ -140,22 +144,8 @@ func printDryRun(c *cli, res *migration.ApplyResult) {
 }
 
 func runDown(ctx context.Context, c *cli, pos []string) error {
-	n, err := count(pos)
+	n, url, p, err := c.migrating(pos)
 	if err != nil {
-		return err
-	}
-	if n > 0 && c.to != "" {
-		return usagef("pass N or --to, not both")
-	}
-	url, err := c.target()
-	if err != nil {
-		return err
-	}
-	p, err := c.project(false)
-	if err != nil {
-		return err
-	}
-	if err := c.live(p); err != nil {
 		return err
 	}
 	res, err := p.Down(ctx, url, migration.DownOptions{N: n, To: c.to, DryRun: c.dryRun, Force: c.force})

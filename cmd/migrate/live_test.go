@@ -12,35 +12,10 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/locks"
+	"github.com/versiona/versiona/internal/testkit"
 )
-
-// namedSession opens one connection to url that pg_stat_activity shows as
-// application app, and returns it with its pid.
-func namedSession(t *testing.T, url, app string) (*sql.Conn, int) {
-	t.Helper()
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.RuntimeParams["application_name"] = app
-	db := stdlib.OpenDB(*cfg)
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	var pid int
-	if err := conn.QueryRowContext(context.Background(), "SELECT pg_backend_pid()").Scan(&pid); err != nil {
-		t.Fatal(err)
-	}
-	return conn, pid
-}
 
 func mustExec(t *testing.T, conn *sql.Conn, stmt string, args ...any) {
 	t.Helper()
@@ -72,7 +47,8 @@ func TestRun_ApplyLockWait(t *testing.T) {
 	t.Parallel()
 	url := dbtest.URL(t)
 	with := liveWorkspace(t, map[string]string{"20250101000000_um.sql": "CREATE TABLE um (id int);\n"})
-	holder, holderPID := namedSession(t, url, "psql-holder")
+	holder := testkit.Session(t, url, "psql-holder")
+	holderPID := testkit.BackendPID(t, holder)
 	mustExec(t, holder, "SELECT pg_advisory_lock($1::bigint)", locks.Key("atlas_migrate_execute"))
 
 	start := time.Now()
@@ -102,7 +78,8 @@ func TestRun_ApplyLockTimeout(t *testing.T) {
 		"20250101000000_usuarios.sql": "CREATE TABLE usuarios (id int);\n",
 		"20250101000001_x.sql":        "ALTER TABLE usuarios ADD COLUMN x int;\n",
 	})
-	reader, readerPID := namedSession(t, url, "reader-app")
+	reader := testkit.Session(t, url, "reader-app")
+	readerPID := testkit.BackendPID(t, reader)
 	mustExec(t, reader, "BEGIN")
 	mustExec(t, reader, "SELECT count(*) FROM usuarios")
 

@@ -16,8 +16,8 @@ package dbtest
 
 import (
 	"context"
+	"errors"
 	"fmt"
-	"net/url"
 	"os"
 	"strconv"
 	"sync"
@@ -29,8 +29,8 @@ import (
 	"github.com/jackc/pgx/v5/pgxpool"
 
 	"github.com/versiona/versiona"
+	"github.com/versiona/versiona/internal/dburl"
 	"github.com/versiona/versiona/internal/migration"
-	"github.com/versiona/versiona/internal/pgserver"
 )
 
 // SetupFunc prepares the template database at url. It must close every
@@ -40,21 +40,28 @@ type SetupFunc func(ctx context.Context, url string) error
 var (
 	setup SetupFunc
 
-	once     sync.Once
-	onceErr  error
-	server   *pgserver.Server // nil when an external server is used
-	adminURL string           // a maintenance database on the server
-	admin    *pgxpool.Pool
-	template string // template database name
-	fileCopy bool   // server supports CREATE DATABASE ... STRATEGY FILE_COPY
-	counter  atomic.Int64
+	once       sync.Once
+	onceErr    error
+	stopServer func() error // stops the server this binary started; a no-op for an external one
+	adminURL   string       // a maintenance database on the server
+	admin      *pgxpool.Pool
+	template   string // template database name
+	fileCopy   bool   // server supports CREATE DATABASE ... STRATEGY FILE_COPY
+	counter    atomic.Int64
+	inMain     atomic.Bool // Main was called: the template has its setup
 )
+
+// errNoMain is what a package whose tests forgot TestMain gets, instead of
+// an empty template and a server nobody stops.
+var errNoMain = errors.New("this package has no TestMain calling dbtest.Main, so its databases would be empty " +
+	"and the server never stopped; add: func TestMain(m *testing.M) { dbtest.Main(m, dbtest.Migrated) }")
 
 // Main runs the tests of a package with fn preparing the template database
 // (nil: an empty database), then stops what it started and exits with the
 // tests' exit code. Call it from TestMain.
 func Main(m *testing.M, fn SetupFunc) {
 	setup = fn
+	inMain.Store(true)
 	code := m.Run()
 	shutdown()
 	os.Exit(code)
@@ -110,32 +117,29 @@ func ServerURL(t testing.TB, db string) string {
 
 // start finds or starts the server and prepares the template, once.
 func start(ctx context.Context) error {
+	if !inMain.Load() {
+		return errNoMain
+	}
 	once.Do(func() { onceErr = prepare(ctx) })
 	return onceErr
 }
 
 func prepare(ctx context.Context) error {
-	adminURL = os.Getenv("TEST_DATABASE_URL")
-	if adminURL == "" {
-		adminURL = os.Getenv("DATABASE_URL")
-	}
-	if adminURL == "" {
-		srv, err := pgserver.Start(ctx, pgserver.Options{})
-		if err != nil {
-			return err
-		}
-		server, adminURL = srv, srv.URL("postgres")
-	} else if u, err := url.Parse(adminURL); err != nil || (u.Scheme != "postgres" && u.Scheme != "postgresql") {
-		// Each test's database is named by replacing the URL's path.
-		return fmt.Errorf("TEST_DATABASE_URL or DATABASE_URL must be a postgres:// URL, got %q", adminURL)
-	}
 	var err error
-	if admin, err = pgxpool.New(ctx, adminURL); err != nil {
-		return fmt.Errorf("connecting to the test server: %w", err)
+	adminURL, stopServer, err = dburl.Resolve(ctx, os.Getenv("TEST_DATABASE_URL"), "DATABASE_URL")
+	if err != nil {
+		return fmt.Errorf("finding the test server (TEST_DATABASE_URL, DATABASE_URL, else a throwaway server): %w", err)
+	}
+	cfg, err := dburl.Config(adminURL)
+	if err != nil {
+		return err
+	}
+	if admin, err = pgxpool.NewWithConfig(ctx, cfg); err != nil {
+		return fmt.Errorf("connecting to the test server: %w", dburl.Redacted(err, cfg.ConnConfig.Password))
 	}
 	var version int
 	if err := admin.QueryRow(ctx, "SELECT current_setting('server_version_num')::int").Scan(&version); err != nil {
-		return fmt.Errorf("connecting to the test server: %w", err)
+		return fmt.Errorf("connecting to the test server: %w", dburl.Redacted(err, cfg.ConnConfig.Password))
 	}
 	fileCopy = version >= 150000
 
@@ -160,8 +164,8 @@ func shutdown() {
 		cancel()
 		admin.Close()
 	}
-	if server != nil {
-		_ = server.Stop()
+	if stopServer != nil {
+		_ = stopServer()
 	}
 }
 
@@ -169,11 +173,14 @@ func shutdown() {
 // external server do not collide.
 func prefix() string { return "versiona_test_" + strconv.Itoa(os.Getpid()) }
 
-// withDatabase returns rawURL, checked by prepare, naming database db.
-func withDatabase(rawURL, db string) string {
-	u, _ := url.Parse(rawURL)
-	u.Path = "/" + db
-	return u.String()
+// withDatabase returns the connection string s, checked by prepare, naming
+// database db.
+func withDatabase(s, db string) string {
+	out, err := dburl.WithDatabase(s, db)
+	if err != nil {
+		panic("dbtest: " + err.Error()) // s passed dburl.Check in prepare
+	}
+	return out
 }
 
 // Migrated is a SetupFunc that brings the template to the head of the

@@ -1,3 +1,5 @@
+//go:build linux || darwin
+
 package dbtest
 
 import (
@@ -7,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -17,6 +18,9 @@ import (
 )
 
 func TestMain(m *testing.M) {
+	if os.Getenv("DBTEST_NO_MAIN") != "" { // a package that forgot dbtest.Main
+		os.Exit(m.Run())
+	}
 	Main(m, func(ctx context.Context, url string) error {
 		conn, err := pgx.Connect(ctx, url)
 		if err != nil {
@@ -31,9 +35,13 @@ func TestMain(m *testing.M) {
 func TestNew_FreshCopyOfTemplate(t *testing.T) {
 	ctx := context.Background()
 	var names []string
-	for i := range 2 {
-		t.Run(strconv.Itoa(i), func(t *testing.T) {
-			pool := New(t)
+	// Two databases in turn, each dropped before the next: no subtests, so
+	// that the test depends on no other test running first.
+	for range 2 {
+		func() {
+			tb := &cleanupTB{TB: t}
+			defer tb.cleanup()
+			pool := New(tb)
 			var note, db string
 			if err := pool.QueryRow(ctx, "SELECT note, current_database() FROM marker").Scan(&note, &db); err != nil {
 				t.Fatalf("template content missing: %v", err)
@@ -50,7 +58,7 @@ func TestNew_FreshCopyOfTemplate(t *testing.T) {
 			if err := pool.QueryRow(ctx, "SELECT count(*) FROM marker").Scan(&n); err != nil || n != 2 {
 				t.Fatalf("count = %d (%v), want 2", n, err)
 			}
-		})
+		}()
 	}
 	if len(names) != 2 || names[0] == names[1] {
 		t.Fatalf("databases %v, want two distinct ones", names)
@@ -121,17 +129,62 @@ func TestMain_ExternalServerStartsNone(t *testing.T) {
 	}
 }
 
-func TestMain_KeywordURLRefused(t *testing.T) {
-	child, lines := runChild(t, "pass", []string{"TEST_DATABASE_URL=host=127.0.0.1 dbname=postgres"})
+// TestMain_KeywordValueServer: a keyword/value TEST_DATABASE_URL is used
+// as a URL is, each test's database named by its dbname.
+func TestMain_KeywordValueServer(t *testing.T) {
+	cfg, err := pgx.ParseConfig(ServerURL(t, "postgres"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	kv := fmt.Sprintf("host=%s port=%d user=%s password=%s dbname=postgres", cfg.Host, cfg.Port, cfg.User, cfg.Password)
+	ours := currentDataDir(t)
+	child, lines := runChild(t, "pass", []string{"TEST_DATABASE_URL=" + kv})
+	var dataDir string
+	for line := range lines {
+		if _, err := fmt.Sscanf(line, "SERVER %s", &dataDir); err == nil {
+			break
+		}
+	}
+	for range lines {
+	}
+	if err := child.Wait(); err != nil {
+		t.Fatalf("suite with a keyword/value TEST_DATABASE_URL failed: %v", err)
+	}
+	if dataDir != ours {
+		t.Errorf("child used data dir %q, want the external server's %q", dataDir, ours)
+	}
+}
+
+// TestMain_OtherSchemeRefused: a connection string for another database is
+// refused, saying why, without showing its password.
+func TestMain_OtherSchemeRefused(t *testing.T) {
+	const secret = "S3cretPW"
+	child, lines := runChild(t, "pass", []string{"TEST_DATABASE_URL=mysql://root:" + secret + "@127.0.0.1/db"})
 	var out []string
 	for line := range lines {
 		out = append(out, line)
 	}
 	if err := child.Wait(); err == nil {
-		t.Fatal("suite with a keyword/value TEST_DATABASE_URL passed")
+		t.Fatal("suite with a mysql:// TEST_DATABASE_URL passed")
 	}
-	if text := strings.Join(out, "\n"); !strings.Contains(text, "must be a postgres:// URL") {
+	if text := strings.Join(out, "\n"); !strings.Contains(text, "only PostgreSQL connection strings are supported") {
 		t.Errorf("output does not explain the refusal:\n%s", text)
+	} else if strings.Contains(text, secret) {
+		t.Errorf("output shows the password:\n%s", text)
+	}
+}
+
+func TestNew_WithoutMainFailsLoudly(t *testing.T) {
+	child, lines := runChild(t, "pass", []string{"DBTEST_NO_MAIN=1", "TEST_DATABASE_URL=", "DATABASE_URL="})
+	var out []string
+	for line := range lines {
+		out = append(out, line)
+	}
+	if err := child.Wait(); err == nil {
+		t.Fatal("a suite without dbtest.Main passed")
+	}
+	if text := strings.Join(out, "\n"); !strings.Contains(text, "no TestMain calling dbtest.Main") {
+		t.Errorf("output does not give the reason:\n%s", text)
 	}
 }
 

@@ -14,6 +14,7 @@ import (
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/locks"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // atlasOverflowPoll replays the backoff arithmetic of Atlas's PostgreSQL
@@ -35,9 +36,9 @@ func atlasOverflowPoll() int {
 func TestKey_SameLockAsAtlas(t *testing.T) {
 	ctx := context.Background()
 	url := dbtest.URL(t)
-	atlasConn := session(t, url, "atlas")
-	ours := session(t, url, "versiona")
-	observer := session(t, url, "observer")
+	atlasConn := testkit.Session(t, url, "atlas")
+	ours := testkit.Session(t, url, "versiona")
+	observer := testkit.Session(t, url, "observer")
 
 	drv, err := postgres.Open(atlasConn)
 	if err != nil {
@@ -49,7 +50,7 @@ func TestKey_SameLockAsAtlas(t *testing.T) {
 	}
 	// The catalog shows Atlas's lock under our key.
 	var objid int64
-	if err := observer.QueryRowContext(ctx, `SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND pid = $1`, pid(t, atlasConn)).Scan(&objid); err != nil {
+	if err := observer.QueryRowContext(ctx, `SELECT objid::bigint FROM pg_locks WHERE locktype = 'advisory' AND pid = $1`, testkit.BackendPID(t, atlasConn)).Scan(&objid); err != nil {
 		t.Fatal(err)
 	}
 	if objid != locks.Key(locks.MigrationLock) {
@@ -83,12 +84,12 @@ func TestKey_SameLockAsAtlas(t *testing.T) {
 // pg_advisory_lock, as a psql user would, and returns its release and pid.
 func holdLock(t *testing.T, url, app, name string) (release func() error, holderPID int) {
 	t.Helper()
-	conn := session(t, url, app)
-	exec(t, conn, "SELECT pg_advisory_lock($1::bigint)", locks.Key(name))
+	conn := testkit.Session(t, url, app)
+	testkit.Exec(t, conn, "SELECT pg_advisory_lock($1::bigint)", locks.Key(name))
 	return func() error {
 		_, err := conn.ExecContext(context.Background(), "SELECT pg_advisory_unlock($1::bigint)", locks.Key(name))
 		return err
-	}, pid(t, conn)
+	}, testkit.BackendPID(t, conn)
 }
 
 func TestLock_Acquire(t *testing.T) {
@@ -121,7 +122,7 @@ func TestLock_Acquire(t *testing.T) {
 			},
 		}
 		start := time.Now()
-		release, err := l.Acquire(context.Background(), session(t, url, "waiter"))
+		release, err := l.Acquire(context.Background(), testkit.Session(t, url, "waiter"))
 		if err != nil {
 			t.Fatalf("Acquire: %v", err)
 		}
@@ -152,7 +153,7 @@ func TestLock_Acquire(t *testing.T) {
 			OnPoll: func(n int) { polls = n },
 		}
 		start := time.Now()
-		_, err := l.Acquire(context.Background(), session(t, url, "waiter"))
+		_, err := l.Acquire(context.Background(), testkit.Session(t, url, "waiter"))
 		elapsed := time.Since(start)
 		t.Logf("gave up after %s and %d attempts: %v", elapsed, polls, err)
 		if !errors.Is(err, locks.ErrLocked) {
@@ -177,7 +178,7 @@ func TestLock_Acquire(t *testing.T) {
 		ctx, cancel := context.WithCancel(context.Background())
 		var cancelled time.Time
 		time.AfterFunc(300*time.Millisecond, func() { cancelled = time.Now(); cancel() })
-		_, err := locks.Lock{Name: locks.MigrationLock, Wait: time.Minute}.Acquire(ctx, session(t, url, "waiter"))
+		_, err := locks.Lock{Name: locks.MigrationLock, Wait: time.Minute}.Acquire(ctx, testkit.Session(t, url, "waiter"))
 		stopped := time.Since(cancelled)
 		t.Logf("stopped %s after the cancel", stopped)
 		if !errors.Is(err, context.Canceled) {
@@ -192,7 +193,7 @@ func TestLock_Acquire(t *testing.T) {
 		t.Parallel()
 		url := dbtest.URL(t)
 		release, _ := holdLock(t, url, "holder-app", locks.MigrationLock)
-		other := session(t, url, "other")
+		other := testkit.Session(t, url, "other")
 		try := func() bool {
 			var ok bool
 			if err := other.QueryRowContext(context.Background(), "SELECT pg_try_advisory_lock($1::bigint)", locks.Key(locks.MigrationLock)).Scan(&ok); err != nil {

@@ -10,6 +10,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5/pgconn"
 )
 
@@ -20,7 +21,7 @@ type Querier interface {
 
 // LockNotAvailable is the SQLSTATE of a statement that gave up waiting for a
 // lock (lock_timeout, or NOWAIT).
-const LockNotAvailable = "55P03"
+const LockNotAvailable = pgerrcode.LockNotAvailable
 
 // IsLockTimeout reports whether err is, or wraps, a PostgreSQL error with
 // SQLSTATE 55P03 (lock_not_available).

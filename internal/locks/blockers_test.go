@@ -10,14 +10,15 @@ import (
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/locks"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // readerTx opens a transaction on a new session named app that reads table
 // and stays open until the test ends or the returned func is called.
 func readerTx(t *testing.T, url, app, table string) (end func(), readerPID int) {
 	t.Helper()
-	conn := session(t, url, app)
-	readerPID = pid(t, conn)
+	conn := testkit.Session(t, url, app)
+	readerPID = testkit.BackendPID(t, conn)
 	tx, err := conn.BeginTx(context.Background(), nil)
 	if err != nil {
 		t.Fatal(err)
@@ -50,13 +51,13 @@ func TestBlockers(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	url := dbtest.URL(t)
-	observer := session(t, url, "observer")
-	exec(t, observer, "CREATE TABLE usuarios (id int)")
+	observer := testkit.Session(t, url, "observer")
+	testkit.Exec(t, observer, "CREATE TABLE usuarios (id int)")
 	_, readerPID := readerTx(t, url, "reader-app", "usuarios")
 
-	alterer := session(t, url, "migrate")
-	alterPID := pid(t, alterer)
-	exec(t, alterer, "SET lock_timeout = '1s'")
+	alterer := testkit.Session(t, url, "migrate")
+	alterPID := testkit.BackendPID(t, alterer)
+	testkit.Exec(t, alterer, "SET lock_timeout = '1s'")
 	done := make(chan error, 1)
 	go func() {
 		_, err := alterer.ExecContext(ctx, "ALTER TABLE usuarios ADD COLUMN nome text")
@@ -132,9 +133,9 @@ func TestRetry(t *testing.T) {
 	ctx := context.Background()
 	setup := func(t *testing.T) (url string, observer, migrator *sql.Conn) {
 		url = dbtest.URL(t)
-		observer = session(t, url, "observer")
-		exec(t, observer, "CREATE TABLE usuarios (id int)")
-		return url, observer, session(t, url, "migrate")
+		observer = testkit.Session(t, url, "observer")
+		testkit.Exec(t, observer, "CREATE TABLE usuarios (id int)")
+		return url, observer, testkit.Session(t, url, "migrate")
 	}
 
 	t.Run("succeeds once the blocker ends, with growing pauses", func(t *testing.T) {
@@ -208,9 +209,9 @@ func TestRetry(t *testing.T) {
 func TestInvalidIndexes(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn := session(t, dbtest.URL(t), "migrate")
-	exec(t, conn, `CREATE TABLE usuarios (email text); INSERT INTO usuarios VALUES ('a'), ('a')`)
-	exec(t, conn, `CREATE INDEX usuarios_email_idx ON usuarios (email)`)
+	conn := testkit.Session(t, dbtest.URL(t), "migrate")
+	testkit.Exec(t, conn, `CREATE TABLE usuarios (email text); INSERT INTO usuarios VALUES ('a'), ('a')`)
+	testkit.Exec(t, conn, `CREATE INDEX usuarios_email_idx ON usuarios (email)`)
 	if _, err := conn.ExecContext(ctx, `CREATE UNIQUE INDEX CONCURRENTLY "Usuarios_Email_Key" ON usuarios (email)`); err == nil {
 		t.Fatal("unique index on duplicate values was built")
 	}
@@ -221,7 +222,7 @@ func TestInvalidIndexes(t *testing.T) {
 	if want := []string{`public."Usuarios_Email_Key"`}; !slices.Equal(got, want) {
 		t.Fatalf("InvalidIndexes = %q, want %q", got, want)
 	}
-	exec(t, conn, "DROP INDEX CONCURRENTLY IF EXISTS "+got[0])
+	testkit.Exec(t, conn, "DROP INDEX CONCURRENTLY IF EXISTS "+got[0])
 	var left int
 	if err := conn.QueryRowContext(ctx, "SELECT count(*) FROM pg_class WHERE relkind = 'i' AND relname = 'Usuarios_Email_Key'").Scan(&left); err != nil || left != 0 {
 		t.Fatalf("invalid index still in the catalog after the drop (%d, %v)", left, err)

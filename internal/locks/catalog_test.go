@@ -7,6 +7,7 @@ import (
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/locks"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // seqScansOf runs stmt in a transaction and returns how many sequential scans
@@ -35,8 +36,8 @@ func seqScansOf(t *testing.T, conn *sql.Conn, table, stmt string) int64 {
 func TestReadEnv(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn := session(t, dbtest.URL(t), "lint")
-	exec(t, conn, oracleSchema)
+	conn := testkit.Session(t, dbtest.URL(t), "lint")
+	testkit.Exec(t, conn, oracleSchema)
 	const setNotNull = `ALTER TABLE usuarios ALTER COLUMN bio SET NOT NULL;`
 	lint := func() []locks.Finding {
 		env, err := locks.ReadEnv(ctx, conn)
@@ -70,11 +71,11 @@ func TestReadEnv(t *testing.T) {
 		if n := seqScansOf(t, conn, "usuarios", setNotNull); n == 0 {
 			t.Fatal("oracle: SET NOT NULL without a check did not scan; the case proves nothing")
 		}
-		exec(t, conn, `ALTER TABLE usuarios ADD CONSTRAINT bio_nn CHECK (bio IS NOT NULL) NOT VALID`)
+		testkit.Exec(t, conn, `ALTER TABLE usuarios ADD CONSTRAINT bio_nn CHECK (bio IS NOT NULL) NOT VALID`)
 		if got := lint(); len(got) != 1 || got[0].Code != "PG108" {
 			t.Fatalf("with a check not yet validated: want PG108, got %v", got)
 		}
-		exec(t, conn, `ALTER TABLE usuarios VALIDATE CONSTRAINT bio_nn`)
+		testkit.Exec(t, conn, `ALTER TABLE usuarios VALIDATE CONSTRAINT bio_nn`)
 		if got := lint(); len(got) != 0 {
 			t.Fatalf("with a validated check: want nothing, got %v", got)
 		}
@@ -89,8 +90,8 @@ func TestReadEnv(t *testing.T) {
 // NOT VALID form it suggests does not.
 func TestLint_ScanOracle(t *testing.T) {
 	t.Parallel()
-	conn := session(t, dbtest.URL(t), "lint")
-	exec(t, conn, oracleSchema)
+	conn := testkit.Session(t, dbtest.URL(t), "lint")
+	testkit.Exec(t, conn, oracleSchema)
 	for _, c := range []struct {
 		src   string
 		flags bool

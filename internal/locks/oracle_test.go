@@ -12,6 +12,7 @@ import (
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/locks"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // oracleSchema is the database the oracle runs each statement on; every
@@ -107,8 +108,8 @@ func observe(t *testing.T, conn *sql.Conn, src string) observed {
 func TestLint_LockOracle(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	conn := session(t, dbtest.URL(t), "oracle")
-	exec(t, conn, oracleSchema)
+	conn := testkit.Session(t, dbtest.URL(t), "oracle")
+	testkit.Exec(t, conn, oracleSchema)
 	env, err := locks.ReadEnv(ctx, conn)
 	if err != nil {
 		t.Fatal(err)
@@ -189,8 +190,8 @@ func TestLint_LockOracle(t *testing.T) {
 // CONCURRENTLY form it flags fails inside a transaction.
 func TestLint_ConcurrentlyOracle(t *testing.T) {
 	t.Parallel()
-	conn := session(t, dbtest.URL(t), "oracle")
-	exec(t, conn, oracleSchema)
+	conn := testkit.Session(t, dbtest.URL(t), "oracle")
+	testkit.Exec(t, conn, oracleSchema)
 	for _, src := range []string{
 		`CREATE INDEX CONCURRENTLY i ON comentario (criado_em);`,
 		`DROP INDEX CONCURRENTLY comentario_usuario_id_idx;`,
@@ -211,7 +212,7 @@ func TestLint_ConcurrentlyOracle(t *testing.T) {
 // against pg_proc.
 func TestVolatileFuncs(t *testing.T) {
 	t.Parallel()
-	conn := session(t, dbtest.URL(t), "oracle")
+	conn := testkit.Session(t, dbtest.URL(t), "oracle")
 	for _, fn := range locks.VolatileFuncs() {
 		var volatility string
 		err := conn.QueryRowContext(context.Background(),

@@ -2,7 +2,6 @@ package migration_test
 
 import (
 	"context"
-	"database/sql"
 	"errors"
 	"path/filepath"
 	"slices"
@@ -12,48 +11,11 @@ import (
 	"testing"
 	"time"
 
-	"github.com/jackc/pgx/v5"
-	"github.com/jackc/pgx/v5/stdlib"
-
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/locks"
 	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/internal/testkit"
 )
-
-// namedSession opens one connection to url that pg_stat_activity shows as
-// application app; it is closed when the test ends.
-func namedSession(t *testing.T, url, app string) *sql.Conn {
-	t.Helper()
-	cfg, err := pgx.ParseConfig(url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	cfg.RuntimeParams["application_name"] = app
-	db := stdlib.OpenDB(*cfg)
-	t.Cleanup(func() { db.Close() })
-	conn, err := db.Conn(context.Background())
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { conn.Close() })
-	return conn
-}
-
-func backendPID(t *testing.T, conn *sql.Conn) int {
-	t.Helper()
-	var pid int
-	if err := conn.QueryRowContext(context.Background(), "SELECT pg_backend_pid()").Scan(&pid); err != nil {
-		t.Fatal(err)
-	}
-	return pid
-}
-
-func mustExec(t *testing.T, conn *sql.Conn, stmt string, args ...any) {
-	t.Helper()
-	if _, err := conn.ExecContext(context.Background(), stmt, args...); err != nil {
-		t.Fatalf("%s: %v", stmt, err)
-	}
-}
 
 // holdMigrationLock takes the migration lock on a session named app with a
 // plain pg_advisory_lock, as someone in psql would, under the name Atlas
@@ -63,9 +25,11 @@ func holdMigrationLock(t *testing.T, url, app string) (release func(), pid int) 
 	if migration.LockName != "atlas_migrate_execute" {
 		t.Fatalf("LockName = %q; want Atlas's atlas_migrate_execute", migration.LockName)
 	}
-	conn := namedSession(t, url, app)
-	mustExec(t, conn, "SELECT pg_advisory_lock($1::bigint)", locks.Key("atlas_migrate_execute"))
-	return func() { mustExec(t, conn, "SELECT pg_advisory_unlock($1::bigint)", locks.Key("atlas_migrate_execute")) }, backendPID(t, conn)
+	conn := testkit.Session(t, url, app)
+	testkit.Exec(t, conn, "SELECT pg_advisory_lock($1::bigint)", locks.Key("atlas_migrate_execute"))
+	return func() {
+		testkit.Exec(t, conn, "SELECT pg_advisory_unlock($1::bigint)", locks.Key("atlas_migrate_execute"))
+	}, testkit.BackendPID(t, conn)
 }
 
 // atlasOverflowPoll is the attempt at which the backoff of Atlas's
@@ -201,10 +165,10 @@ func itoa(n int) string { return strconv.Itoa(n) }
 // and leaves it open. end commits it.
 func openTx(t *testing.T, url, app, stmt string) (end func() error, pid int) {
 	t.Helper()
-	conn := namedSession(t, url, app)
-	pid = backendPID(t, conn)
-	mustExec(t, conn, "BEGIN")
-	mustExec(t, conn, stmt)
+	conn := testkit.Session(t, url, app)
+	pid = testkit.BackendPID(t, conn)
+	testkit.Exec(t, conn, "BEGIN")
+	testkit.Exec(t, conn, stmt)
 	var once sync.Once
 	return func() error {
 		var err error
@@ -217,7 +181,7 @@ func openTx(t *testing.T, url, app, stmt string) (end func() error, pid int) {
 // called, and returns the longest read and the number of reads.
 func watchReads(t *testing.T, url, table string) (stop func() (longest time.Duration, reads int)) {
 	t.Helper()
-	conn := namedSession(t, url, "reader-loop")
+	conn := testkit.Session(t, url, "reader-loop")
 	done := make(chan struct{})
 	result := make(chan [2]int64, 1)
 	go func() {

@@ -7,22 +7,11 @@ package pgerr
 import (
 	"errors"
 
+	"github.com/jackc/pgerrcode"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/versiona/versiona"
-)
-
-// SQLSTATE codes Map understands.
-const (
-	NotNullViolation       = "23502"
-	ForeignKeyViolation    = "23503"
-	RestrictViolation      = "23001"
-	UniqueViolation        = "23505"
-	CheckViolation         = "23514"
-	StringDataRightTrunc   = "22001"
-	InvalidTextRepr        = "22P02"
-	NumericValueOutOfRange = "22003"
 )
 
 // Constraint describes one named constraint of the schema.
@@ -67,11 +56,11 @@ func Map(cs map[string]Constraint, entity string, err error) error {
 	}
 	e := &versiona.Error{Entity: c.Entity, Field: c.Field, Rule: c.Rule, Err: err}
 	switch pe.Code {
-	case UniqueViolation:
+	case pgerrcode.UniqueViolation:
 		e.Kind = versiona.ErrConflict
-	case CheckViolation:
+	case pgerrcode.CheckViolation:
 		e.Kind = versiona.ErrInvalid
-	case ForeignKeyViolation, RestrictViolation:
+	case pgerrcode.ForeignKeyViolation, pgerrcode.RestrictViolation:
 		if c.Entity == entity {
 			e.Kind = versiona.ErrNotFound
 		} else {
@@ -81,12 +70,16 @@ func Map(cs map[string]Constraint, entity string, err error) error {
 				e.Rule = "still referenced by " + pe.TableName
 			}
 		}
-	case NotNullViolation:
+	case pgerrcode.NotNullViolation:
 		e.Kind = versiona.ErrInvalid
 		e.Entity, e.Field, e.Rule = entity, pe.ColumnName, "required"
-	case StringDataRightTrunc, InvalidTextRepr, NumericValueOutOfRange:
+	case pgerrcode.StringDataRightTruncationDataException, pgerrcode.InvalidTextRepresentation, pgerrcode.NumericValueOutOfRange:
 		e.Kind = versiona.ErrInvalid
 		e.Entity, e.Field, e.Rule = entity, pe.ColumnName, "value does not fit its column"
+	case pgerrcode.CharacterNotInRepertoire, pgerrcode.UntranslatableCharacter:
+		// Raised while decoding a parameter: the column is rarely known.
+		e.Kind = versiona.ErrInvalid
+		e.Entity, e.Field, e.Rule = entity, pe.ColumnName, "not valid text (a NUL byte or invalid UTF-8)"
 	default:
 		return err
 	}

@@ -1,8 +1,9 @@
+//go:build linux || darwin
+
 package pgserver
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -15,10 +16,6 @@ import (
 
 	embeddedpostgres "github.com/fergusstrange/embedded-postgres"
 )
-
-// ErrNoBinaries is returned (wrapped) by Start when no PostgreSQL server
-// binaries could be found or downloaded.
-var ErrNoBinaries = errors.New("no PostgreSQL server binaries found")
 
 // binaries is a directory holding initdb and postgres, with the version they
 // report.

@@ -1,3 +1,5 @@
+//go:build linux || darwin
+
 package pgserver
 
 import (
@@ -11,7 +13,6 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strconv"
-	"strings"
 	"syscall"
 )
 
@@ -83,14 +84,14 @@ func pristinePath(cache string, bins binaries) string {
 	return filepath.Join(cache, "pgdata-"+bins.version+"-"+hex.EncodeToString(sum[:4]))
 }
 
-// initdb initialises a cluster with trust authentication for local
-// connections only, UTF-8, and the C.UTF-8 locale where the system has it.
+// initdb initialises a cluster that refuses every connection (Start writes
+// the pg_hba.conf of each copy), UTF-8, and the C.UTF-8 locale where the system has it.
 func initdb(ctx context.Context, bins binaries, owner account, data string) error {
 	var out []byte
 	var err error
 	for _, locale := range []string{"C.UTF-8", "C"} {
 		cmd := exec.CommandContext(ctx, bins.path("initdb"),
-			"-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8",
+			"-D", data, "-U", "postgres", "--auth=reject", "-E", "UTF8",
 			"--locale="+locale, "--no-sync", "--no-instructions",
 			"--wal-segsize=1") // 1 MB WAL segments: a smaller tree to copy per server
 		cmd.SysProcAttr = &syscall.SysProcAttr{Credential: owner.credential}
@@ -100,14 +101,6 @@ func initdb(ctx context.Context, bins binaries, owner account, data string) erro
 		_ = os.RemoveAll(data)
 	}
 	return fmt.Errorf("initdb: %w\ninitdb output (last lines):\n%s", err, indent(lastLines(string(out), 15)))
-}
-
-func lastLines(s string, n int) string {
-	lines := strings.Split(strings.TrimRight(s, "\n"), "\n")
-	if len(lines) > n {
-		lines = lines[len(lines)-n:]
-	}
-	return strings.Join(lines, "\n")
 }
 
 // copyTree copies the directory tree src to dst (which must not exist),

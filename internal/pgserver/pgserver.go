@@ -1,17 +1,5 @@
-// Package pgserver starts throwaway PostgreSQL servers owned by the calling
-// process, so that programs and tests need no database set up beforehand.
-//
-// A server runs from a copy of a pristine cluster kept per PostgreSQL version
-// in the user cache dir (initdb runs once), listens on 127.0.0.1 and a unix
-// socket in its own temporary directory, and runs with fsync off. As root the
-// server processes run as an unprivileged account (postgres, else nobody),
-// since PostgreSQL refuses to run as root.
-//
-// Nothing outlives the owner: Stop shuts the server down and removes its
-// directory; if the process dies without calling Stop — a panic, a signal,
-// even SIGKILL — the kernel sends the server a parent-death signal and a small
-// watchdog process removes the directory. The next Start also sweeps
-// directories that earlier runs left behind.
+//go:build linux || darwin
+
 package pgserver
 
 import (
@@ -19,9 +7,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"net"
-	"net/url"
 	"os"
 	"os/exec"
 	"os/user"
@@ -29,61 +15,11 @@ import (
 	"runtime"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
 	"github.com/jackc/pgx/v5/pgconn"
 )
-
-// tempPrefix starts the name of every temporary directory pgserver creates,
-// so that a later Start can find and sweep the ones a killed run left.
-const tempPrefix = "versiona-pg-"
-
-// Options tunes Start. The zero value finds the binaries on the system.
-type Options struct {
-	// BinDirs, when non-nil, replaces the search for installed binaries.
-	BinDirs []string
-	// NoDownload disables the embedded-postgres download fallback.
-	NoDownload bool
-	// CacheDir holds the pristine clusters; default: os.UserCacheDir()/versiona.
-	CacheDir string
-	// Port to listen on; default: a free port chosen at start.
-	Port int
-	// StartTimeout bounds the wait for the server to accept connections;
-	// default 30s.
-	StartTimeout time.Duration
-}
-
-// Server is a running throwaway PostgreSQL cluster.
-type Server struct {
-	Version string // server version, e.g. "15.18"
-	Port    int
-
-	dir      string // temporary directory: data/, the socket and server.log
-	cmd      *exec.Cmd
-	exited   chan struct{} // closed when the postmaster has exited
-	watchdog *exec.Cmd
-	wdPipe   io.Closer // the watchdog's stdin: it acts when this closes
-	stopOnce sync.Once
-	stopErr  error
-}
-
-// URL returns a connection URL for database dbname on the server, as the
-// superuser postgres.
-func (s *Server) URL(dbname string) string {
-	u := url.URL{
-		Scheme:   "postgres",
-		User:     url.User("postgres"),
-		Host:     net.JoinHostPort("127.0.0.1", strconv.Itoa(s.Port)),
-		Path:     "/" + dbname,
-		RawQuery: "sslmode=disable",
-	}
-	return u.String()
-}
-
-// LogTail returns the last n lines of the server log.
-func (s *Server) LogTail(n int) string { return logTail(filepath.Join(s.dir, "server.log"), n) }
 
 // Start starts a new throwaway server. The caller must call Stop.
 //
@@ -122,9 +58,20 @@ func Start(ctx context.Context, opts Options) (*Server, error) {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("starting PostgreSQL: copying the pristine cluster: %w", err)
 	}
+	if err := writeHBA(data); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("starting PostgreSQL: %w", err)
+	}
 	if err := owner.own(dir); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("starting PostgreSQL: %w", err)
+	}
+	if s.password, err = newSecret(); err == nil {
+		err = setPassword(ctx, bins, owner, data, s.password)
+	}
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("starting PostgreSQL %s from %s: %w", bins.version, bins.dir, err)
 	}
 
 	// A port free when probed may be taken by the time the server binds it:
@@ -166,6 +113,7 @@ func (s *Server) launch(ctx context.Context, bins binaries, owner account, port 
 		"-p", strconv.Itoa(port),
 		"-c", "listen_addresses=127.0.0.1",
 		"-c", "unix_socket_directories="+s.dir,
+		"-c", "unix_socket_permissions=0700",
 		"-c", "fsync=off",
 		"-c", "synchronous_commit=off",
 		"-c", "full_page_writes=off",
@@ -363,16 +311,6 @@ func freePort() (int, error) {
 	defer l.Close()
 	return l.Addr().(*net.TCPAddr).Port, nil
 }
-
-func logTail(path string, n int) string {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return "(no server log: " + err.Error() + ")"
-	}
-	return lastLines(string(b), n)
-}
-
-func indent(s string) string { return "  " + strings.ReplaceAll(s, "\n", "\n  ") }
 
 // baseDirs are where server directories may be: a RAM-backed /dev/shm
 // first (creating a database there costs a fifth of what it costs on a
