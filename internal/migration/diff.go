@@ -7,11 +7,13 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"sync"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/versiona/versiona/internal/objects"
@@ -332,5 +334,115 @@ func realmDiff(drv migrate.Driver, from, to *schema.Realm) ([]schema.Change, err
 	if err != nil {
 		return nil, fmt.Errorf("comparing schemas: %w", err)
 	}
+	if err := identitiesKept(changes); err != nil {
+		return nil, err
+	}
+	keepIndexComments(changes)
+	keepIdentityPositions(changes)
 	return changes, nil
+}
+
+// identitiesKept refuses to plan an identity added to, or dropped from, a
+// column that exists on both sides: Atlas would write ALTER COLUMN … SET
+// GENERATED, which PostgreSQL accepts only on a column that already is an
+// identity, and the sequence would need a start past the column's values.
+func identitiesKept(changes []schema.Change) error {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for _, mc := range mt.Changes {
+			m, ok := mc.(*schema.ModifyColumn)
+			if !ok || !m.Change.Is(schema.ChangeAttr) || isIdentity(m.From) == isIdentity(m.To) {
+				continue
+			}
+			what := "an identity added to an existing column"
+			if isIdentity(m.From) {
+				what = "an identity dropped from a column that stays"
+			}
+			return fmt.Errorf("column %s.%s: %s — the engine cannot plan this change; write it by hand", tableKey(mt.T), m.To.Name, what)
+		}
+	}
+	return nil
+}
+
+// isIdentity reports whether col is an identity column.
+func isIdentity(col *schema.Column) bool {
+	for _, a := range col.Attrs {
+		if _, ok := a.(*postgres.Identity); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// keepIdentityPositions keeps a plan from restarting the sequence of an
+// identity column it alters. Atlas adds RESTART when the sequence's last
+// value is below its start, which is always so on a scratch database: on a
+// table with rows the sequence would hand out ids already used.
+func keepIdentityPositions(changes []schema.Change) {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for _, mc := range mt.Changes {
+			if m, ok := mc.(*schema.ModifyColumn); ok && m.Change.Is(schema.ChangeAttr) {
+				m.To = withoutRestart(m.To)
+			}
+		}
+	}
+}
+
+// withoutRestart returns col, or a copy whose identity's last value is at
+// least its start, which Atlas reads as a sequence that needs no RESTART.
+func withoutRestart(col *schema.Column) *schema.Column {
+	for i, a := range col.Attrs {
+		id, ok := a.(*postgres.Identity)
+		if !ok || id.Sequence == nil || id.Sequence.Last >= id.Sequence.Start {
+			continue
+		}
+		seq, idCopy, colCopy := *id.Sequence, *id, *col
+		seq.Last = seq.Start
+		idCopy.Sequence = &seq
+		colCopy.Attrs = slices.Clone(col.Attrs)
+		colCopy.Attrs[i] = &idCopy
+		return &colCopy
+	}
+	return col
+}
+
+// keepIndexComments makes the plan set again the comment of an index that
+// is rebuilt (dropped and created, say to make it unique): Atlas plans the
+// comment only when it changes, and the rebuilt index would lose it.
+func keepIndexComments(changes []schema.Change) {
+	for _, c := range changes {
+		mt, ok := c.(*schema.ModifyTable)
+		if !ok {
+			continue
+		}
+		for _, mc := range mt.Changes {
+			mi, ok := mc.(*schema.ModifyIndex)
+			if !ok || mi.Change.Is(schema.ChangeComment) || !hasComment(mi.To.Attrs) {
+				continue
+			}
+			from := *mi.From
+			from.Attrs = slices.DeleteFunc(slices.Clone(from.Attrs), func(a schema.Attr) bool {
+				_, ok := a.(*schema.Comment)
+				return ok
+			})
+			mi.From, mi.Change = &from, mi.Change|schema.ChangeComment
+		}
+	}
+}
+
+// hasComment reports whether attrs hold a non-empty comment.
+func hasComment(attrs []schema.Attr) bool {
+	for _, a := range attrs {
+		if c, ok := a.(*schema.Comment); ok && c.Text != "" {
+			return true
+		}
+	}
+	return false
 }

@@ -131,7 +131,9 @@ func (o *onliner) table(m *schema.ModifyTable) ([]schema.Change, error) {
 			}
 			err = o.plan(&o.drops, t, &schema.DropIndex{I: c.I, Extra: concurrently(c.Extra)})
 		case *schema.ModifyIndex:
-			if conType(c.From) != "" || conType(c.To) != "" || c.Change.Is(schema.ChangeComment) {
+			// A comment-only change stays; a rebuilt index gets its
+			// comment from its AddIndex.
+			if conType(c.From) != "" || conType(c.To) != "" || c.Change == schema.ChangeComment {
 				kept = append(kept, c)
 				continue
 			}
