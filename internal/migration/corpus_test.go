@@ -106,7 +106,7 @@ CREATE TRIGGER produtos_atualizado BEFORE UPDATE ON produtos
 // landed is skipped, saying so; switch it on here when it lands.
 const featureObjects = "objects" // views, functions, triggers, sequences, extensions planned
 
-var landed = map[string]bool{featureObjects: false}
+var landed = map[string]bool{featureObjects: true}
 
 // corpusBase is the base schema: the tables, and the objects once their
 // planning has landed.
