@@ -102,13 +102,21 @@ func (c *cli) migrating(pos []string) (n int, url string, p *migration.Project, 
 	if n > 0 && c.to != "" {
 		return 0, "", nil, usagef("pass N or --to, not both")
 	}
-	if url, err = c.target(); err != nil {
-		return 0, "", nil, err
-	}
-	if p, err = c.project(false); err != nil {
+	if url, p, err = c.targetProject(); err != nil {
 		return 0, "", nil, err
 	}
 	return n, url, p, c.live(p)
+}
+
+// targetProject returns the target database and the project, for the
+// commands that work on a live database.
+func (c *cli) targetProject() (string, *migration.Project, error) {
+	url, err := c.target()
+	if err != nil {
+		return "", nil, err
+	}
+	p, err := c.project(false)
+	return url, p, err
 }
 
 func runApply(ctx context.Context, c *cli, pos []string) error {
@@ -187,11 +195,7 @@ func runDrift(ctx context.Context, c *cli, pos []string) error {
 	if len(pos) > 0 {
 		return usagef("drift takes no arguments")
 	}
-	url, err := c.target()
-	if err != nil {
-		return err
-	}
-	p, err := c.project(false)
+	url, p, err := c.targetProject()
 	if err != nil {
 		return err
 	}
@@ -231,11 +235,7 @@ func runStatus(ctx context.Context, c *cli, pos []string) error {
 	if len(pos) > 0 {
 		return usagef("status takes no arguments")
 	}
-	url, err := c.target()
-	if err != nil {
-		return err
-	}
-	p, err := c.project(false)
+	url, p, err := c.targetProject()
 	if err != nil {
 		return err
 	}
