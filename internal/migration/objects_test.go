@@ -10,6 +10,7 @@ import (
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // objectsSQL adds to the blog one object of every kind Diff plans beside
@@ -59,23 +60,7 @@ SELECT line FROM (
 
 func catalog(t *testing.T, url string) string {
 	t.Helper()
-	rows, err := openSQL(t, url).Query(catalogQuery)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var l string
-		if err := rows.Scan(&l); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, l)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(testkit.Lines(t, openSQL(t, url), catalogQuery), "\n")
 }
 
 // loadScript returns a fresh database with script loaded.

@@ -10,6 +10,7 @@ import (
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/objects"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m, nil) }
@@ -112,23 +113,7 @@ SELECT line FROM (
 
 func oracle(t *testing.T, db *sql.DB) string {
 	t.Helper()
-	rows, err := db.Query(oracleQuery)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer rows.Close()
-	var lines []string
-	for rows.Next() {
-		var l string
-		if err := rows.Scan(&l); err != nil {
-			t.Fatal(err)
-		}
-		lines = append(lines, l)
-	}
-	if err := rows.Err(); err != nil {
-		t.Fatal(err)
-	}
-	return strings.Join(lines, "\n")
+	return strings.Join(testkit.Lines(t, db, oracleQuery), "\n")
 }
 
 // planCase is a current and a desired schema, the table changes between

@@ -46,3 +46,28 @@ func Exec(t testing.TB, conn *sql.Conn, stmt string, args ...any) {
 		t.Fatalf("%s: %v", stmt, err)
 	}
 }
+
+// Lines runs query, which returns one text column, on db and returns its
+// rows in order: the shape of a catalog oracle's output.
+func Lines(t testing.TB, db interface {
+	QueryContext(context.Context, string, ...any) (*sql.Rows, error)
+}, query string) []string {
+	t.Helper()
+	rows, err := db.QueryContext(context.Background(), query)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer rows.Close()
+	var lines []string
+	for rows.Next() {
+		var l string
+		if err := rows.Scan(&l); err != nil {
+			t.Fatal(err)
+		}
+		lines = append(lines, l)
+	}
+	if err := rows.Err(); err != nil {
+		t.Fatal(err)
+	}
+	return lines
+}
