@@ -10,14 +10,13 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
 	"time"
+
+	"github.com/versiona/versiona/internal/exit"
 )
 
 func main() {
@@ -33,15 +32,5 @@ func main() {
 // 0 success (or help), 2 usage error (one line, pointing to -h), 1 any
 // other failure.
 func exitCode(err error, stderr io.Writer) int {
-	var uerr *usageError
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, &uerr):
-		fmt.Fprintf(stderr, "demo: %v (see go run ./cmd/demo -h)\n", err)
-		return 2
-	default:
-		fmt.Fprintf(stderr, "demo: %v\n", err)
-		return 1
-	}
+	return exit.Code("demo", "(see go run ./cmd/demo -h)", err, stderr)
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/versiona/versiona/blog"
 	"github.com/versiona/versiona/db"
 	"github.com/versiona/versiona/internal/dbtest"
+	"github.com/versiona/versiona/internal/exit"
 	"github.com/versiona/versiona/internal/pgserver"
 )
 
@@ -222,7 +223,7 @@ func TestRun_Usage(t *testing.T) {
 		t.Run(strings.Join(tc.args, " "), func(t *testing.T) {
 			t.Parallel()
 			out, stderr, err := runDemo(context.Background(), t, tc.args...)
-			var uerr *usageError
+			var uerr *exit.UsageError
 			if !errors.As(err, &uerr) {
 				t.Fatalf("error = %v, want a usage error", err)
 			}
@@ -605,7 +606,7 @@ func TestExitCode(t *testing.T) {
 	}{
 		{nil, 0},
 		{flag.ErrHelp, 0},
-		{&usageError{msg: "bad"}, 2},
+		{&exit.UsageError{Msg: "bad"}, 2},
 		{errors.New("boom"), 1},
 		{&notEmptyError{tables: []string{"usuarios"}}, 1},
 	} {

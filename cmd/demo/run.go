@@ -15,14 +15,9 @@ import (
 
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/internal/dburl"
+	"github.com/versiona/versiona/internal/exit"
 	"github.com/versiona/versiona/internal/migration"
 )
-
-// usageError is a mistake in the command line; exitCode reports it in one
-// line with a pointer to -h, and exits with code 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
 
 // config is the parsed command line.
 type config struct {
@@ -52,7 +47,7 @@ Flags:
 `
 
 // parseFlags parses the command line. -h prints the usage on stdout and
-// returns flag.ErrHelp; a mistake returns a *usageError, printing nothing.
+// returns flag.ErrHelp; a mistake returns an *exit.UsageError, printing nothing.
 func parseFlags(args []string, stdout io.Writer) (config, error) {
 	var c config
 	fs := flag.NewFlagSet("demo", flag.ContinueOnError)
@@ -71,12 +66,12 @@ func parseFlags(args []string, stdout io.Writer) (config, error) {
 		fs.PrintDefaults()
 		return c, err
 	case err != nil:
-		return c, &usageError{msg: err.Error()}
+		return c, &exit.UsageError{Msg: err.Error()}
 	case fs.NArg() > 0:
-		return c, &usageError{msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
+		return c, &exit.UsageError{Msg: fmt.Sprintf("unexpected argument %q", fs.Arg(0))}
 	}
 	if err := checkScale(c.scale, memAvailable); err != nil {
-		return c, &usageError{msg: err.Error()}
+		return c, &exit.UsageError{Msg: err.Error()}
 	}
 	return c, nil
 }

@@ -9,6 +9,7 @@ import (
 	"text/tabwriter"
 	"time"
 
+	"github.com/versiona/versiona/internal/exit"
 	"github.com/versiona/versiona/internal/migration"
 )
 
@@ -19,14 +20,14 @@ func runDiff(ctx context.Context, c *cli, pos []string) error {
 		name = pos[0]
 	case len(pos) == 0 && c.check:
 	default:
-		return usagef("diff needs exactly one NAME for the migration")
+		return exit.Usagef("diff needs exactly one NAME for the migration")
 	}
 	if c.json && !c.check {
-		return usagef("--json goes with --check")
+		return exit.Usagef("--json goes with --check")
 	}
 	if name != "" {
 		if err := migration.CheckName(name); err != nil {
-			return &usageError{msg: err.Error()}
+			return &exit.UsageError{Msg: err.Error()}
 		}
 	}
 	p, err := c.project(!c.check) // --check writes nothing, not even the directory
@@ -39,7 +40,7 @@ func runDiff(ctx context.Context, c *cli, pos []string) error {
 	case errors.As(err, &verr):
 		return c.diffRefused(verr)
 	case err != nil && c.check:
-		return &checkError{err: err}
+		return &exit.CheckError{Err: err}
 	case err != nil:
 		return err
 	}
@@ -100,7 +101,7 @@ func (c *cli) migrating(pos []string) (n int, url string, p *migration.Project, 
 		return 0, "", nil, err
 	}
 	if n > 0 && c.to != "" {
-		return 0, "", nil, usagef("pass N or --to, not both")
+		return 0, "", nil, exit.Usagef("pass N or --to, not both")
 	}
 	if url, p, err = c.targetProject(); err != nil {
 		return 0, "", nil, err
@@ -193,7 +194,7 @@ func printDown(c *cli, res *migration.DownResult, done bool) {
 
 func runDrift(ctx context.Context, c *cli, pos []string) error {
 	if len(pos) > 0 {
-		return usagef("drift takes no arguments")
+		return exit.Usagef("drift takes no arguments")
 	}
 	url, p, err := c.targetProject()
 	if err != nil {
@@ -201,7 +202,7 @@ func runDrift(ctx context.Context, c *cli, pos []string) error {
 	}
 	res, err := p.Drift(ctx, url)
 	if err != nil {
-		return &checkError{err: err}
+		return &exit.CheckError{Err: err}
 	}
 	if c.json {
 		err = c.printJSON(res)
@@ -233,7 +234,7 @@ func printDrift(c *cli, res *migration.DriftResult) {
 
 func runStatus(ctx context.Context, c *cli, pos []string) error {
 	if len(pos) > 0 {
-		return usagef("status takes no arguments")
+		return exit.Usagef("status takes no arguments")
 	}
 	url, p, err := c.targetProject()
 	if err != nil {
@@ -289,16 +290,16 @@ func printStatus(c *cli, s *migration.Status) {
 
 func runLint(ctx context.Context, c *cli, pos []string) error {
 	if len(pos) > 0 {
-		return usagef("lint takes no arguments")
+		return exit.Usagef("lint takes no arguments")
 	}
 	if c.latest < 0 {
-		return usagef("--latest must not be negative")
+		return exit.Usagef("--latest must not be negative")
 	}
 	if c.format != "text" && c.format != "github" {
-		return usagef("--format must be text or github, got %q", c.format)
+		return exit.Usagef("--format must be text or github, got %q", c.format)
 	}
 	if c.url != "" && (!c.trace || c.latest > 0) {
-		return usagef("--url goes with --trace, without --latest")
+		return exit.Usagef("--url goes with --trace, without --latest")
 	}
 	p, err := c.project(false)
 	if err != nil {
@@ -397,7 +398,7 @@ func printAnnotations(c *cli, findings []migration.Finding) {
 
 func runValidate(ctx context.Context, c *cli, pos []string) error {
 	if len(pos) > 0 {
-		return usagef("validate takes no arguments")
+		return exit.Usagef("validate takes no arguments")
 	}
 	p, err := c.project(false)
 	if err != nil {
@@ -429,7 +430,7 @@ func runValidate(ctx context.Context, c *cli, pos []string) error {
 
 func runHash(_ context.Context, c *cli, pos []string) error {
 	if len(pos) > 0 {
-		return usagef("hash takes no arguments")
+		return exit.Usagef("hash takes no arguments")
 	}
 	dir, err := c.openDir(false)
 	if err != nil {
@@ -444,10 +445,10 @@ func runHash(_ context.Context, c *cli, pos []string) error {
 
 func runNew(_ context.Context, c *cli, pos []string) error {
 	if len(pos) != 1 {
-		return usagef("new needs exactly one NAME for the migration")
+		return exit.Usagef("new needs exactly one NAME for the migration")
 	}
 	if err := migration.CheckName(pos[0]); err != nil {
-		return &usageError{msg: err.Error()}
+		return &exit.UsageError{Msg: err.Error()}
 	}
 	dir, err := c.openDir(true)
 	if err != nil {

@@ -7,13 +7,12 @@ package main
 
 import (
 	"context"
-	"errors"
-	"flag"
-	"fmt"
 	"io"
 	"os"
 	"os/signal"
 	"syscall"
+
+	"github.com/versiona/versiona/internal/exit"
 )
 
 func main() {
@@ -26,22 +25,4 @@ func main() {
 // exitCode reports err on stderr and maps it to the process exit code:
 // 0 success (or help), 2 usage error, 3 a check that could not be made,
 // 1 any other failure (a check's difference among them).
-func exitCode(err error, stderr io.Writer) int {
-	var (
-		uerr *usageError
-		cerr *checkError
-	)
-	switch {
-	case err == nil, errors.Is(err, flag.ErrHelp):
-		return 0
-	case errors.As(err, &uerr):
-		fmt.Fprintf(stderr, "migrate: %v\n", err)
-		return 2
-	case errors.As(err, &cerr):
-		fmt.Fprintf(stderr, "migrate: %v\n", err)
-		return 3
-	default:
-		fmt.Fprintf(stderr, "migrate: %v\n", err)
-		return 1
-	}
-}
+func exitCode(err error, stderr io.Writer) int { return exit.Code("migrate", "", err, stderr) }

@@ -12,6 +12,7 @@ import (
 	"testing"
 
 	"github.com/versiona/versiona/internal/dbtest"
+	"github.com/versiona/versiona/internal/exit"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m, nil) }
@@ -241,11 +242,11 @@ func TestExitCode(t *testing.T) {
 		code int
 	}{
 		{nil, 0},
-		{usagef("bad"), 2},
+		{exit.Usagef("bad"), 2},
 		{errors.New("boom"), 1},
 		{errOutOfSync, 1},
 		{errDrift, 1},
-		{&checkError{err: errors.New("unreachable")}, 3},
+		{&exit.CheckError{Err: errors.New("unreachable")}, 3},
 	} {
 		if got := exitCode(tc.err, &buf); got != tc.code {
 			t.Errorf("exitCode(%v) = %d; want %d", tc.err, got, tc.code)

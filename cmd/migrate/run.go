@@ -14,30 +14,15 @@ import (
 
 	atlas "ariga.io/atlas/sql/migrate"
 
+	"github.com/versiona/versiona/internal/exit"
 	"github.com/versiona/versiona/internal/migration"
 )
-
-// usageError is a mistake in the command line; it exits with code 2.
-type usageError struct{ msg string }
-
-func (e *usageError) Error() string { return e.msg }
-
-func usagef(format string, args ...any) error {
-	return &usageError{msg: fmt.Sprintf(format, args...)}
-}
 
 // errOutOfSync is returned by "diff --check" when a migration is missing.
 var errOutOfSync = errors.New("schema file and migration directory are out of sync: run `migrate diff NAME`")
 
 // errDrift is returned by "drift" when the live database differs.
 var errDrift = errors.New("the live database drifted from the migration directory")
-
-// checkError is a check (diff --check, drift) that could not be made, as
-// opposed to one that found a difference; it exits with code 3.
-type checkError struct{ err error }
-
-func (e *checkError) Error() string { return e.err.Error() }
-func (e *checkError) Unwrap() error { return e.err }
 
 const exitCodes = `
 Exit codes: 0 success, 1 failure, 2 usage error.`
@@ -216,7 +201,7 @@ re-hashes the directory. Run "migrate hash" after editing it.`,
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 	if len(args) == 0 {
 		printUsage(stderr)
-		return usagef("no command given")
+		return exit.Usagef("no command given")
 	}
 	switch args[0] {
 	case "-h", "-help", "--help", "help":
@@ -229,7 +214,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) error {
 		}
 	}
 	printUsage(stderr)
-	return usagef("unknown command %q", args[0])
+	return exit.Usagef("unknown command %q", args[0])
 }
 
 func printUsage(w io.Writer) {
@@ -283,7 +268,7 @@ func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr
 		return nil
 	case err != nil:
 		usage(stderr)
-		return &usageError{msg: err.Error()}
+		return &exit.UsageError{Msg: err.Error()}
 	}
 	return cmd.run(ctx, c, pos)
 }
@@ -303,7 +288,7 @@ func liveFlags(fs *flag.FlagSet, c *cli) {
 // live copies the live-database flags to p, refusing negative values.
 func (c *cli) live(p *migration.Project) error {
 	if c.lockWait < 0 || c.lockTimeout < 0 || c.statementTimeout < 0 || c.retries < 0 {
-		return usagef("--lock-wait, --lock-timeout, --statement-timeout and --retries must not be negative")
+		return exit.Usagef("--lock-wait, --lock-timeout, --statement-timeout and --retries must not be negative")
 	}
 	p.LockWait, p.LockTimeout, p.StatementTimeout, p.Retries = orNone(c.lockWait), orNone(c.lockTimeout), c.statementTimeout, c.retries
 	if c.retries == 0 {
@@ -341,7 +326,7 @@ func parseInterleaved(fs *flag.FlagSet, args []string) ([]string, error) {
 func (c *cli) openDir(create bool) (*atlas.LocalDir, error) {
 	if !create {
 		if fi, err := os.Stat(c.dir); err != nil || !fi.IsDir() {
-			return nil, usagef("migration directory %s does not exist (pass --dir)", c.dir)
+			return nil, exit.Usagef("migration directory %s does not exist (pass --dir)", c.dir)
 		}
 	}
 	return migration.OpenDir(c.dir, create)
@@ -417,7 +402,7 @@ func (c *cli) printJSON(v any) error {
 
 func (c *cli) target() (string, error) {
 	if c.url == "" {
-		return "", usagef("no target database: set DATABASE_URL or pass --url")
+		return "", exit.Usagef("no target database: set DATABASE_URL or pass --url")
 	}
 	return c.url, nil
 }
@@ -430,10 +415,10 @@ func count(pos []string) (int, error) {
 	case 1:
 		n, err := strconv.Atoi(pos[0])
 		if err != nil || n < 1 {
-			return 0, usagef("N must be a positive number, got %q", pos[0])
+			return 0, exit.Usagef("N must be a positive number, got %q", pos[0])
 		}
 		return n, nil
 	default:
-		return 0, usagef("too many arguments: %s", strings.Join(pos, " "))
+		return 0, exit.Usagef("too many arguments: %s", strings.Join(pos, " "))
 	}
 }
