@@ -47,13 +47,7 @@ type Holder struct {
 // String formats the holder on one line, e.g.
 // `pid 4242 (psql), idle, connected 3m12s`.
 func (h Holder) String() string {
-	s := fmt.Sprintf("pid %d", h.PID)
-	if h.ApplicationName != "" {
-		s += fmt.Sprintf(" (%s)", h.ApplicationName)
-	}
-	if h.State != "" {
-		s += ", " + h.State
-	}
+	s := sessionHead(h.PID, h.ApplicationName, h.State)
 	if h.InTransaction > 0 {
 		s += ", in a transaction for " + h.InTransaction.Round(time.Second).String()
 	}

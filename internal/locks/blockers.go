@@ -39,16 +39,22 @@ type Blocker struct {
 	Query           string        // first line of its current or last query
 }
 
+// sessionHead names a server session: "pid 4242 (psql), idle".
+func sessionHead(pid int, app, state string) string {
+	s := fmt.Sprintf("pid %d", pid)
+	if app != "" {
+		s += " (" + app + ")"
+	}
+	if state != "" {
+		s += ", " + state
+	}
+	return s
+}
+
 // String formats the blocker on one line, e.g.
 // `pid 4242 (psql), idle in transaction for 12s: SELECT * FROM usuarios`.
 func (b Blocker) String() string {
-	s := fmt.Sprintf("pid %d", b.PID)
-	if b.ApplicationName != "" {
-		s += fmt.Sprintf(" (%s)", b.ApplicationName)
-	}
-	if b.State != "" {
-		s += ", " + b.State
-	}
+	s := sessionHead(b.PID, b.ApplicationName, b.State)
 	if b.InTransaction > 0 {
 		s += " for " + b.InTransaction.Round(time.Second).String()
 	}

@@ -110,36 +110,22 @@ func (p *Project) report(e Event) {
 	}
 }
 
-func (p *Project) lockWait() time.Duration {
+// setting resolves a Project knob: zero means def, a negative value none (0).
+func setting[T int | time.Duration](v, def T) T {
 	switch {
-	case p.LockWait == 0:
-		return DefaultLockWait
-	case p.LockWait < 0:
+	case v == 0:
+		return def
+	case v < 0:
 		return 0
 	}
-	return p.LockWait
+	return v
 }
 
-func (p *Project) lockTimeout() time.Duration {
-	switch {
-	case p.LockTimeout == 0:
-		return DefaultLockTimeout
-	case p.LockTimeout < 0:
-		return 0
-	}
-	return p.LockTimeout
-}
+func (p *Project) lockWait() time.Duration    { return setting(p.LockWait, DefaultLockWait) }
+func (p *Project) lockTimeout() time.Duration { return setting(p.LockTimeout, DefaultLockTimeout) }
 
 // attempts is how many times a file may run: once, plus its retries.
-func (p *Project) attempts() int {
-	switch {
-	case p.Retries == 0:
-		return 1 + DefaultRetries
-	case p.Retries < 0:
-		return 1
-	}
-	return 1 + p.Retries
-}
+func (p *Project) attempts() int { return 1 + setting(p.Retries, DefaultRetries) }
 
 func (p *Project) retryPause() time.Duration {
 	if p.RetryPause <= 0 {
