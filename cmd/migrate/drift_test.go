@@ -1,7 +1,6 @@
 package main
 
 import (
-	"database/sql"
 	"encoding/json"
 	"os"
 	"strings"
@@ -10,17 +9,13 @@ import (
 	_ "github.com/jackc/pgx/v5/stdlib"
 
 	"github.com/versiona/versiona/internal/dbtest"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // execSQL runs a statement on the database at url, out of band.
 func execSQL(t *testing.T, url, stmt string) {
 	t.Helper()
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer db.Close()
-	if _, err := db.Exec(stmt); err != nil {
+	if _, err := testkit.OpenSQL(t, url).Exec(stmt); err != nil {
 		t.Fatal(err)
 	}
 }

@@ -11,6 +11,7 @@ import (
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/fingerprint"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // The template is an empty database; each test builds what it reads.
@@ -19,22 +20,12 @@ func TestMain(m *testing.M) { dbtest.Main(m, nil) }
 // open returns a fresh empty database with setup run in it.
 func open(t testing.TB, setup string) *sql.DB {
 	t.Helper()
-	db := connect(t, dbtest.URL(t))
+	db := testkit.OpenSQL(t, dbtest.URL(t))
 	if setup != "" {
 		if _, err := db.ExecContext(context.Background(), setup); err != nil {
 			t.Fatalf("setting up: %v", err)
 		}
 	}
-	return db
-}
-
-func connect(t testing.TB, url string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
 	return db
 }
 
@@ -64,7 +55,7 @@ func TestRead_SchemaFileMatchesHistory(t *testing.T) {
 	if err := dbtest.Migrated(ctx, url); err != nil {
 		t.Fatal(err)
 	}
-	migrated := connect(t, url)
+	migrated := testkit.OpenSQL(t, url)
 	fromHistory := read(t, migrated)
 
 	if got, want := fromHistory.String(), fromFile.String(); got != want {
@@ -151,7 +142,7 @@ func TestDiff_SchemaFileEdits(t *testing.T) {
 	if err := dbtest.Migrated(context.Background(), url); err != nil {
 		t.Fatal(err)
 	}
-	migrations := read(t, connect(t, url))
+	migrations := read(t, testkit.OpenSQL(t, url))
 	for _, c := range []struct {
 		name, old, new, want string
 	}{

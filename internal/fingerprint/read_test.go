@@ -9,6 +9,7 @@ import (
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/fingerprint"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // oddSession is a session whose settings change how PostgreSQL prints
@@ -124,12 +125,12 @@ func TestRead_Cancelled(t *testing.T) {
 // session (the first read of a session fills its catalog caches).
 func BenchmarkRead(b *testing.B) {
 	url := dbtest.URL(b)
-	if _, err := connect(b, url).ExecContext(context.Background(), versiona.Schema); err != nil {
+	if _, err := testkit.OpenSQL(b, url).ExecContext(context.Background(), versiona.Schema); err != nil {
 		b.Fatal(err)
 	}
 	ctx := context.Background()
 	b.Run("same session", func(b *testing.B) {
-		db := connect(b, url)
+		db := testkit.OpenSQL(b, url)
 		for b.Loop() {
 			if _, err := fingerprint.Read(ctx, db); err != nil {
 				b.Fatal(err)
@@ -139,7 +140,7 @@ func BenchmarkRead(b *testing.B) {
 	b.Run("new session", func(b *testing.B) {
 		for range b.N {
 			b.StopTimer()
-			db := connect(b, url)
+			db := testkit.OpenSQL(b, url)
 			if err := db.PingContext(ctx); err != nil {
 				b.Fatal(err)
 			}

@@ -13,6 +13,7 @@ import (
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/fingerprint"
 	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // The corpus's base schema: a small shop with what real schemas hold.
@@ -400,7 +401,7 @@ func execRows(t testing.TB, url, rows, when string) {
 	if rows == "" {
 		return
 	}
-	if _, err := openSQL(t, url).Exec(rows); err != nil {
+	if _, err := testkit.OpenSQL(t, url).Exec(rows); err != nil {
 		t.Fatalf("rows %s: %v", when, err)
 	}
 }
@@ -503,7 +504,7 @@ func corpusBaseDir(t testing.TB) (map[string][]byte, error) {
 func corpusBaseFingerprint(t testing.TB) fingerprint.Fingerprint {
 	t.Helper()
 	corpusFPOnce.Do(func() {
-		db := openSQL(t, dbtest.URL(t))
+		db := testkit.OpenSQL(t, dbtest.URL(t))
 		if _, corpusFPErr = db.Exec(corpusBase()); corpusFPErr == nil {
 			corpusFP, corpusFPErr = fingerprint.Read(context.Background(), db)
 		}

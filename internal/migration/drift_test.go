@@ -7,6 +7,7 @@ import (
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // viewFile is a hand-written migration creating a view, appended to the
@@ -56,7 +57,7 @@ func TestProject_Drift(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			t.Parallel()
 			p, url := atHead(t)
-			if _, err := openSQL(t, url).Exec(tc.stmt); err != nil {
+			if _, err := testkit.OpenSQL(t, url).Exec(tc.stmt); err != nil {
 				t.Fatal(err)
 			}
 			res, err := p.Drift(ctx, url)
@@ -81,7 +82,7 @@ func TestProject_Drift(t *testing.T) {
 		if err != nil || !res.InSync() || res.Version != "" {
 			t.Fatalf("drift of an empty database = %+v, %v; want in sync, no version", res, err)
 		}
-		if _, err := openSQL(t, url).Exec(`CREATE TABLE solta (id int)`); err != nil {
+		if _, err := testkit.OpenSQL(t, url).Exec(`CREATE TABLE solta (id int)`); err != nil {
 			t.Fatal(err)
 		}
 		res, err = p.Drift(ctx, url)

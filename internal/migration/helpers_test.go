@@ -2,7 +2,6 @@ package migration_test
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -16,6 +15,7 @@ import (
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestMain(m *testing.M) { dbtest.Main(m, nil) }
@@ -207,20 +207,10 @@ func sqlFiles(t testing.TB, path string) []string {
 	return matches
 }
 
-func openSQL(t testing.TB, url string) *sql.DB {
-	t.Helper()
-	db, err := sql.Open("pgx", url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
-	return db
-}
-
 // realm inspects the database at url, without the revisions schema.
 func realm(t testing.TB, url string) (*schema.Realm, migrate.Driver) {
 	t.Helper()
-	db := openSQL(t, url)
+	db := testkit.OpenSQL(t, url)
 	drv, err := postgres.Open(db)
 	if err != nil {
 		t.Fatal(err)
@@ -254,7 +244,7 @@ func sameSchema(t testing.TB, a, b string) {
 // tables lists the tables of schema public.
 func tables(t testing.TB, url string) []string {
 	t.Helper()
-	rows, err := openSQL(t, url).Query(`SELECT table_name FROM information_schema.tables
+	rows, err := testkit.OpenSQL(t, url).Query(`SELECT table_name FROM information_schema.tables
 WHERE table_schema = 'public' ORDER BY table_name`)
 	if err != nil {
 		t.Fatal(err)
@@ -275,7 +265,7 @@ WHERE table_schema = 'public' ORDER BY table_name`)
 func revisionCount(t testing.TB, url string) int {
 	t.Helper()
 	var n int
-	if err := openSQL(t, url).QueryRow(`SELECT count(*) FROM atlas_schema_revisions.atlas_schema_revisions`).Scan(&n); err != nil {
+	if err := testkit.OpenSQL(t, url).QueryRow(`SELECT count(*) FROM atlas_schema_revisions.atlas_schema_revisions`).Scan(&n); err != nil {
 		t.Fatal(err)
 	}
 	return n

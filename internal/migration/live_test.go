@@ -295,7 +295,7 @@ func usuariosProject(t *testing.T, url, second string) (p *migration.Project, ve
 func columnExists(t *testing.T, url, col string) bool {
 	t.Helper()
 	var n int
-	err := openSQL(t, url).QueryRow(`SELECT count(*) FROM pg_attribute
+	err := testkit.OpenSQL(t, url).QueryRow(`SELECT count(*) FROM pg_attribute
 WHERE attrelid = 'usuarios'::regclass AND attname = $1 AND NOT attisdropped`, col).Scan(&n)
 	if err != nil {
 		t.Fatal(err)
@@ -354,7 +354,7 @@ func TestProject_Apply_lockTimeout(t *testing.T) {
 		}
 		var applied int
 		var recorded string
-		if err := openSQL(t, url).QueryRow(`SELECT applied, coalesce(error, '') FROM atlas_schema_revisions.atlas_schema_revisions
+		if err := testkit.OpenSQL(t, url).QueryRow(`SELECT applied, coalesce(error, '') FROM atlas_schema_revisions.atlas_schema_revisions
 WHERE version = $1`, version).Scan(&applied, &recorded); err != nil {
 			t.Fatal(err)
 		}
@@ -409,7 +409,7 @@ WHERE version = $1`, version).Scan(&applied, &recorded); err != nil {
 		// creating the index, which stays invalid when the wait times out.
 		end, writerPID := openTx(t, url, "writer-app", "INSERT INTO usuarios VALUES (1, 'a@b.c')")
 		p.LockTimeout, p.Retries, p.RetryPause = lockTimeout, 5, 100*time.Millisecond
-		observer := openSQL(t, url)
+		observer := testkit.OpenSQL(t, url)
 		invalidSeen := make(chan int, 4)
 		endErr := make(chan error, 1)
 		ev := timedEvents{on: func(e migration.Event) {

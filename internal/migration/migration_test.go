@@ -17,6 +17,7 @@ import (
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 func TestProject_Diff(t *testing.T) {
@@ -448,7 +449,7 @@ func TestProject_Apply(t *testing.T) {
 			t.Fatal(err)
 		}
 		var n int
-		if err := openSQL(t, url).QueryRow(`SELECT count(*) FROM pg_indexes WHERE indexname = 'um_id_idx'`).Scan(&n); err != nil || n != 1 {
+		if err := testkit.OpenSQL(t, url).QueryRow(`SELECT count(*) FROM pg_indexes WHERE indexname = 'um_id_idx'`).Scan(&n); err != nil || n != 1 {
 			t.Fatalf("index count = %d, %v; want 1", n, err)
 		}
 	})
@@ -465,7 +466,7 @@ func TestProject_Apply(t *testing.T) {
 			t.Fatalf("dry run = %+v", res)
 		}
 		var exists bool
-		if err := openSQL(t, url).QueryRow(`SELECT to_regclass('atlas_schema_revisions.atlas_schema_revisions') IS NOT NULL`).Scan(&exists); err != nil {
+		if err := testkit.OpenSQL(t, url).QueryRow(`SELECT to_regclass('atlas_schema_revisions.atlas_schema_revisions') IS NOT NULL`).Scan(&exists); err != nil {
 			t.Fatal(err)
 		}
 		if exists || len(tables(t, url)) != 0 {
@@ -555,7 +556,7 @@ func TestProject_Down(t *testing.T) {
 		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := openSQL(t, url).Exec(`CREATE TABLE intrusa (id int)`); err != nil {
+		if _, err := testkit.OpenSQL(t, url).Exec(`CREATE TABLE intrusa (id int)`); err != nil {
 			t.Fatal(err)
 		}
 		res, err := p.Down(ctx, url, migration.DownOptions{N: 1})
@@ -652,7 +653,7 @@ func TestProject_Validate(t *testing.T) {
 func TestRevisions_Init(t *testing.T) {
 	t.Parallel()
 	url := dbtest.URL(t)
-	db := openSQL(t, url)
+	db := testkit.OpenSQL(t, url)
 	store := migration.NewRevisions(db)
 	if err := store.Init(context.Background()); err != nil {
 		t.Fatal(err)
@@ -708,7 +709,7 @@ WHERE i.indrelid = 'atlas_schema_revisions.atlas_schema_revisions'::regclass AND
 func TestRevisions_WriteRevision(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	store := migration.NewRevisions(openSQL(t, dbtest.URL(t)))
+	store := migration.NewRevisions(testkit.OpenSQL(t, dbtest.URL(t)))
 	if err := store.Init(ctx); err != nil {
 		t.Fatal(err)
 	}
@@ -739,7 +740,7 @@ func TestRevisions_WriteRevision(t *testing.T) {
 func TestRevisions_ReadRevisions(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	db := openSQL(t, dbtest.URL(t))
+	db := testkit.OpenSQL(t, dbtest.URL(t))
 	store := migration.NewRevisions(db)
 	if revs, err := store.ReadRevisions(ctx); err != nil || len(revs) != 0 {
 		t.Fatalf("without a table: %v, %v; want none", revs, err)

@@ -60,14 +60,14 @@ SELECT line FROM (
 
 func catalog(t *testing.T, url string) string {
 	t.Helper()
-	return strings.Join(testkit.Lines(t, openSQL(t, url), catalogQuery), "\n")
+	return strings.Join(testkit.Lines(t, testkit.OpenSQL(t, url), catalogQuery), "\n")
 }
 
 // loadScript returns a fresh database with script loaded.
 func loadScript(t *testing.T, script string) string {
 	t.Helper()
 	url := dbtest.URL(t)
-	if _, err := openSQL(t, url).Exec(script); err != nil {
+	if _, err := testkit.OpenSQL(t, url).Exec(script); err != nil {
 		t.Fatal(err)
 	}
 	return url
@@ -176,7 +176,7 @@ CREATE VIEW extras.temas AS SELECT usuario_id, valores OPERATOR(extras.->) 'tema
 		}
 		sameSchema(t, url, loadScript(t, script))
 		var def string
-		if err := openSQL(t, url).QueryRow(`SELECT pg_get_viewdef('extras.temas'::regclass)`).Scan(&def); err != nil {
+		if err := testkit.OpenSQL(t, url).QueryRow(`SELECT pg_get_viewdef('extras.temas'::regclass)`).Scan(&def); err != nil {
 			t.Fatal(err)
 		}
 		if !strings.Contains(def, "'tema'") {
@@ -239,7 +239,7 @@ CREATE TRIGGER usuarios_toca BEFORE UPDATE ON usuarios FOR EACH ROW EXECUTE FUNC
 	}
 
 	t.Run("an object created out of band is drift", func(t *testing.T) {
-		if _, err := openSQL(t, url).Exec(`CREATE VIEW intrusa AS SELECT 1 AS um`); err != nil {
+		if _, err := testkit.OpenSQL(t, url).Exec(`CREATE VIEW intrusa AS SELECT 1 AS um`); err != nil {
 			t.Fatal(err)
 		}
 		res, err := p.Down(ctx, url, migration.DownOptions{N: 1})

@@ -12,6 +12,7 @@ import (
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // blogBase is the schema the online cases start from: tables that exist
@@ -305,7 +306,7 @@ func orDefault(a, b []string) []string {
 // execSQL runs a script on the database at url.
 func execSQL(t *testing.T, url, script string) {
 	t.Helper()
-	if _, err := openSQL(t, url).Exec(script); err != nil {
+	if _, err := testkit.OpenSQL(t, url).Exec(script); err != nil {
 		t.Fatalf("running script: %v", err)
 	}
 }
@@ -315,7 +316,7 @@ func execSQL(t *testing.T, url, script string) {
 // of schema public, sorted.
 func tableCatalog(t *testing.T, url string) []string {
 	t.Helper()
-	rows, err := openSQL(t, url).Query(`
+	rows, err := testkit.OpenSQL(t, url).Query(`
 SELECT 'index ' || pg_get_indexdef(i.indexrelid) || ' valid=' || i.indisvalid
 FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid
 WHERE c.relnamespace = 'public'::regnamespace

@@ -15,6 +15,7 @@ import (
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // TestPackage_NeverPrints reads the package's own source: no non-test file
@@ -107,7 +108,7 @@ func TestProject_Apply_interrupted(t *testing.T) {
 		t.Fatal(err)
 	}
 	url := dbtest.URL(t)
-	db := openSQL(t, url)
+	db := testkit.OpenSQL(t, url)
 	// A second session ends the one running the file, as an operator
 	// with pg_terminate_backend would.
 	killed := make(chan error, 1)
@@ -264,7 +265,7 @@ func TestProject_Apply_cancelled(t *testing.T) {
 		t.Fatalf("tables = %v; the file was not rolled back", got)
 	}
 	var recorded string
-	if err := openSQL(t, url).QueryRow(`SELECT coalesce(error, '') FROM atlas_schema_revisions.atlas_schema_revisions WHERE version = '20250101000000'`).Scan(&recorded); err != nil {
+	if err := testkit.OpenSQL(t, url).QueryRow(`SELECT coalesce(error, '') FROM atlas_schema_revisions.atlas_schema_revisions WHERE version = '20250101000000'`).Scan(&recorded); err != nil {
 		t.Fatal(err)
 	}
 	if !strings.HasPrefix(recorded, "interrupted") {

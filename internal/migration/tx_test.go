@@ -8,12 +8,13 @@ import (
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // txConn returns one connection to a fresh database.
 func txConn(t *testing.T) *sql.Conn {
 	t.Helper()
-	conn, err := openSQL(t, dbtest.URL(t)).Conn(context.Background())
+	conn, err := testkit.OpenSQL(t, dbtest.URL(t)).Conn(context.Background())
 	if err != nil {
 		t.Fatal(err)
 	}

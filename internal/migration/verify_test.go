@@ -13,6 +13,7 @@ import (
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/fingerprint"
 	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/internal/testkit"
 )
 
 // addFile writes a hand-written migration file into the project's
@@ -29,7 +30,7 @@ func addFile(t testing.TB, p *migration.Project, path, name, content string) {
 func catalogValue(t testing.TB, url, query string, args ...any) string {
 	t.Helper()
 	var v string
-	if err := openSQL(t, url).QueryRow(query, args...).Scan(&v); err != nil {
+	if err := testkit.OpenSQL(t, url).QueryRow(query, args...).Scan(&v); err != nil {
 		t.Fatalf("%s: %v", query, err)
 	}
 	return v
@@ -38,7 +39,7 @@ func catalogValue(t testing.TB, url, query string, args ...any) string {
 // readFingerprint reads the fingerprint of the database at url.
 func readFingerprint(t testing.TB, url string) fingerprint.Fingerprint {
 	t.Helper()
-	fp, err := fingerprint.Read(context.Background(), openSQL(t, url))
+	fp, err := fingerprint.Read(context.Background(), testkit.OpenSQL(t, url))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -53,7 +54,7 @@ func loadSchema(t testing.TB, p *migration.Project) string {
 		t.Fatal(err)
 	}
 	url := dbtest.URL(t)
-	if _, err := openSQL(t, url).Exec(string(b)); err != nil {
+	if _, err := testkit.OpenSQL(t, url).Exec(string(b)); err != nil {
 		t.Fatal(err)
 	}
 	return url
@@ -163,7 +164,7 @@ func TestProject_Down_verified(t *testing.T) {
 		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := openSQL(t, url).Exec(`ALTER TABLE cursos ALTER COLUMN descricao SET DEFAULT 'a definir'`); err != nil {
+		if _, err := testkit.OpenSQL(t, url).Exec(`ALTER TABLE cursos ALTER COLUMN descricao SET DEFAULT 'a definir'`); err != nil {
 			t.Fatal(err)
 		}
 		res, err := p.Down(ctx, url, migration.DownOptions{N: 1})
@@ -186,7 +187,7 @@ func TestProject_Down_verified(t *testing.T) {
 		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := openSQL(t, url).Exec(`CREATE DOMAIN intrusa AS int`); err != nil {
+		if _, err := testkit.OpenSQL(t, url).Exec(`CREATE DOMAIN intrusa AS int`); err != nil {
 			t.Fatal(err)
 		}
 		_, err := p.Down(ctx, url, migration.DownOptions{N: 1, Force: true})

@@ -18,11 +18,7 @@ func TestMain(m *testing.M) { dbtest.Main(m, nil) }
 // build returns a fresh database holding the objects of script.
 func build(t *testing.T, script string) *sql.DB {
 	t.Helper()
-	db, err := sql.Open("pgx", dbtest.URL(t))
-	if err != nil {
-		t.Fatal(err)
-	}
-	t.Cleanup(func() { db.Close() })
+	db := testkit.OpenSQL(t, dbtest.URL(t))
 	if _, err := db.Exec(script); err != nil {
 		t.Fatalf("building database: %v\n%s", err, script)
 	}

@@ -71,3 +71,16 @@ func Lines(t testing.TB, db interface {
 	}
 	return lines
 }
+
+// OpenSQL opens a database/sql pool on url through pgx's stdlib driver,
+// closed when the test ends.
+func OpenSQL(t testing.TB, url string) *sql.DB {
+	t.Helper()
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	t.Cleanup(func() { db.Close() })
+	return db
+}
