@@ -96,10 +96,16 @@ func TestRun_Usage(t *testing.T) {
 		{"missing directory", []string{"status", "--dir", "/nonexistent/migrations", "--url", "postgres://x"}, 2, "", "/nonexistent/migrations does not exist"},
 		{"hash lists only its flags", []string{"hash", "-h"}, 0, "-dir", ""},
 		{"hash has no --url", []string{"hash", "--url", "postgres://x"}, 2, "", "flag provided but not defined: -url"},
+		{"bad flag value", []string{"apply", "--lock-wait", "soon"}, 2, "", `invalid value "soon" for flag -lock-wait: parse error (see migrate apply -h)`},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
 			got := migrate(t, tc.args...)
+			if strings.HasPrefix(tc.inStderr, "flag provided") || strings.HasPrefix(tc.inStderr, "invalid value") {
+				if n := strings.Count(got.stderr, "\n"); n != 1 {
+					t.Errorf("a bad flag printed %d lines on stderr, want 1:\n%s", n, got.stderr)
+				}
+			}
 			if got.code != tc.code || !strings.Contains(got.stdout, tc.inStdout) || !strings.Contains(got.stderr, tc.inStderr) {
 				t.Fatalf("migrate %v = exit %d\nstdout: %s\nstderr: %s\nwant exit %d, stdout with %q, stderr with %q",
 					tc.args, got.code, got.stdout, got.stderr, tc.code, tc.inStdout, tc.inStderr)

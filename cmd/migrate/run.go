@@ -267,8 +267,8 @@ func runCommand(ctx context.Context, cmd *command, args []string, stdout, stderr
 		usage(stdout)
 		return nil
 	case err != nil:
-		usage(stderr)
-		return &exit.UsageError{Msg: err.Error()}
+		// One line, as the demo does: the help is one -h away.
+		return exit.Usagef("%v (see migrate %s -h)", err, cmd.name)
 	}
 	return cmd.run(ctx, c, pos)
 }
