@@ -105,6 +105,44 @@ func TestProject_Diff(t *testing.T) {
 		})
 	}
 
+	// The way forward a refusal gives works: the object created by a
+	// hand-written migration is then accepted, and any later difference in
+	// it is still named.
+	t.Run("refused object written by hand is accepted", func(t *testing.T) {
+		t.Parallel()
+		p, path := newProject(t)
+		writeFile(t, p.Schema, schemaBlog)
+		if _, err := p.Diff(ctx, "base", migration.DiffOptions{}); err != nil {
+			t.Fatal(err)
+		}
+		const rule = `CREATE RULE nada AS ON DELETE TO usuarios DO INSTEAD NOTHING;`
+		writeFile(t, p.Schema, schemaBlog+rule)
+		var uerr *migration.UnsupportedError
+		if _, err := p.Diff(ctx, "", migration.DiffOptions{Check: true}); !errors.As(err, &uerr) {
+			t.Fatalf("check before the hand-written file: err = %v; want *UnsupportedError", err)
+		}
+		writeFile(t, filepath.Join(path, "99990101000000_regra.sql"), rule+"\n")
+		if err := migration.Rehash(p.Dir); err != nil {
+			t.Fatal(err)
+		}
+		if res, err := p.Diff(ctx, "", migration.DiffOptions{Check: true}); err != nil || !res.InSync() {
+			t.Fatalf("check after the hand-written file = %+v, %v; want in sync", res, err)
+		}
+
+		// The rule changed in schema.sql only: not in sync, the rule named.
+		writeFile(t, p.Schema, schemaBlog+`CREATE RULE nada AS ON DELETE TO usuarios DO INSTEAD SELECT 1;`)
+		_, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
+		if err == nil || !strings.Contains(err.Error(), "rule public.usuarios.nada") {
+			t.Fatalf("check with the rule changed: err = %v; want the rule named", err)
+		}
+		// Removed from schema.sql: not in sync, named as only in the migrations.
+		writeFile(t, p.Schema, schemaBlog)
+		_, err = p.Diff(ctx, "", migration.DiffOptions{Check: true})
+		if err == nil || !strings.Contains(err.Error(), "rule public.usuarios.nada: only in the migrations") {
+			t.Fatalf("check with the rule removed: err = %v; want it named as only in the migrations", err)
+		}
+	})
+
 	t.Run("identity and serial columns are supported", func(t *testing.T) {
 		t.Parallel()
 		p, _ := newProject(t)

@@ -6,18 +6,18 @@ import (
 	"strings"
 )
 
-// UnsupportedError lists objects of the desired schema that the open-source
-// Atlas engine does not carry into migrations. A migration generated anyway
-// would silently leave them out, so Diff refuses.
+// UnsupportedError lists objects the engine cannot plan that the schema
+// file holds and the migration directory does not build. A migration generated anyway would silently leave them out, so Diff
+// refuses. The same object on both sides — created by a hand-written
+// migration — is not refused: the fingerprint then checks it like any other.
 type UnsupportedError struct {
-	Objects []string // "kind name", e.g. "view public.feed"
+	Objects []string // "kind name", e.g. "rule nada on public.usuarios"
 }
 
 func (e *UnsupportedError) Error() string {
-	return fmt.Sprintf("the schema holds %d object(s) the migration engine cannot carry into migrations "+
-		"(supported: tables with columns, constraints, indexes, comments, enum types; extensions, "+
-		"sequences, views, materialized views, functions, procedures, triggers):\n  %s\n"+
-		"remove them from the schema file, or create them in a hand-written migration (`migrate new`)",
+	return fmt.Sprintf("the schema file holds %d object(s) the migrations do not build and the engine cannot plan:\n  %s\n"+
+		"write the change in a hand-written migration (`migrate new`, then `migrate hash`): "+
+		"once the directory builds them as the schema file has them, diff accepts them",
 		len(e.Objects), strings.Join(e.Objects, "\n  "))
 }
 
