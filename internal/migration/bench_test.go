@@ -3,6 +3,7 @@ package migration_test
 import (
 	"context"
 	"database/sql"
+	"os"
 	"os/exec"
 	"path/filepath"
 	"testing"
@@ -135,4 +136,60 @@ func BenchmarkDiff(b *testing.B) {
 		b.ReportMetric(float64(off.Milliseconds())/n, "unverified-ms/op")
 		b.ReportMetric(float64(on)/float64(off), "x-unverified")
 	})
+}
+
+// BenchmarkDiffRealSchema measures diff --check, in sync, on the largest
+// vendored real schema (testdata/real/pagila: about 2,900 lines of pg_dump
+// output) against the same check on this project's history, interleaved so
+// load on the machine weighs on both alike:
+//
+//	go test -run '^$' -bench DiffRealSchema -benchtime 10x -count 3 ./internal/migration
+func BenchmarkDiffRealSchema(b *testing.B) {
+	ctx := context.Background()
+	project, _ := withHistory(b)
+	real := realProject(b, "pagila")
+	inSync := func(b *testing.B, p *migration.Project) time.Duration {
+		start := time.Now()
+		res, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
+		if err != nil || !res.InSync() {
+			b.Fatalf("diff --check = %+v, %v", res, err)
+		}
+		return time.Since(start)
+	}
+	var own, other time.Duration
+	for i := range b.N {
+		if i%2 == 0 {
+			own += inSync(b, project)
+			other += inSync(b, real)
+		} else {
+			other += inSync(b, real)
+			own += inSync(b, project)
+		}
+	}
+	n := float64(b.N)
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(float64(other.Milliseconds())/n, "pagila-ms/op")
+	b.ReportMetric(float64(own.Milliseconds())/n, "versiona-ms/op")
+	b.ReportMetric(float64(other)/float64(own), "x-versiona")
+}
+
+// realProject returns a project whose schema file is the vendored real
+// schema name and whose directory holds the plan diff made of it from
+// empty.
+func realProject(t testing.TB, name string) *migration.Project {
+	t.Helper()
+	src, err := os.ReadFile(filepath.Join("testdata", "real", name, "schema.sql"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p, _ := newProject(t)
+	writeFile(t, p.Schema, string(src))
+	res, err := p.Diff(context.Background(), "initial", migration.DiffOptions{})
+	if err != nil {
+		t.Fatalf("planning %s from empty: %v", name, err)
+	}
+	if res.InSync() {
+		t.Fatalf("planning %s from empty gave nothing", name)
+	}
+	return p
 }

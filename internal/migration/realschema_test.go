@@ -2,8 +2,6 @@ package migration_test
 
 import (
 	"context"
-	"os"
-	"path/filepath"
 	"strings"
 	"testing"
 
@@ -27,19 +25,7 @@ func TestDiff_RealSchemas(t *testing.T) {
 		t.Run(name, func(t *testing.T) {
 			t.Parallel()
 			psql := testkit.ClientTool(t, "psql")
-			src, err := os.ReadFile(filepath.Join("testdata", "real", name, "schema.sql"))
-			if err != nil {
-				t.Fatal(err)
-			}
-			p, _ := newProject(t)
-			writeFile(t, p.Schema, string(src))
-			res, err := p.Diff(ctx, "initial", migration.DiffOptions{})
-			if err != nil {
-				t.Fatalf("diff from empty: %v", err)
-			}
-			if res.InSync() {
-				t.Fatal("diff from empty planned nothing")
-			}
+			p := realProject(t, name)
 			if check, err := p.Diff(ctx, "", migration.DiffOptions{Check: true}); err != nil || !check.InSync() {
 				t.Fatalf("second diff = %+v, %v; want in sync", check, err)
 			}
