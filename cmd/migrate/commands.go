@@ -4,12 +4,15 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"text/tabwriter"
 	"time"
 
 	"github.com/versiona/versiona/internal/exit"
+	"github.com/versiona/versiona/internal/importer"
 	"github.com/versiona/versiona/internal/migration"
 )
 
@@ -464,3 +467,39 @@ func runNew(_ context.Context, c *cli, pos []string) error {
 
 // indent indents the continuation lines of a statement under its first.
 func indent(stmt string) string { return strings.ReplaceAll(stmt, "\n", "\n  ") }
+
+func runImport(ctx context.Context, c *cli, pos []string) error {
+	if len(pos) != 1 {
+		return exit.Usagef("import needs exactly one SRC directory")
+	}
+	format := importer.Format(c.from)
+	if !slices.Contains(importer.Formats, format) {
+		return exit.Usagef("--from must be one of golang-migrate, goose, dbmate, flyway")
+	}
+	if fi, err := os.Stat(pos[0]); err != nil || !fi.IsDir() {
+		return exit.Usagef("source directory %s does not exist", pos[0])
+	}
+	p, err := c.project(true)
+	if err != nil {
+		return err
+	}
+	res, err := p.Import(ctx, os.DirFS(pos[0]), format)
+	if err != nil {
+		return err
+	}
+	if c.json {
+		return c.printJSON(res)
+	}
+	for _, f := range res.Files {
+		mode := ""
+		if f.NoTx {
+			mode = ", outside a transaction"
+		}
+		fmt.Fprintf(c.stdout, "%s ← %s (%d statement(s)%s)\n", filepath.Join(c.dir, f.Name), f.Source, f.Statements, mode)
+	}
+	for _, a := range res.Aside {
+		fmt.Fprintf(c.stdout, "kept aside: %s (%s)\n", a.Source, a.Why)
+	}
+	fmt.Fprintf(c.stdout, "imported %d migration(s) from %s; the replayed source and the imported files have the same schema\n", len(res.Files), format)
+	return nil
+}

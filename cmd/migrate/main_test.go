@@ -64,7 +64,7 @@ func workspace(t *testing.T, schemaSQL string) (with func(args ...string) []stri
 		switch args[0] {
 		case "diff":
 			out = append(out, "--schema", schemaPath, "--dev-url", dev)
-		case "down", "drift", "lint", "validate":
+		case "down", "drift", "lint", "validate", "import":
 			out = append(out, "--dev-url", dev)
 		}
 		return out
@@ -96,6 +96,9 @@ func TestRun_Usage(t *testing.T) {
 		{"missing directory", []string{"status", "--dir", "/nonexistent/migrations", "--url", "postgres://x"}, 2, "", "/nonexistent/migrations does not exist"},
 		{"hash lists only its flags", []string{"hash", "-h"}, 0, "-dir", ""},
 		{"hash has no --url", []string{"hash", "--url", "postgres://x"}, 2, "", "flag provided but not defined: -url"},
+		{"import without --from", []string{"import", "."}, 2, "", "--from must be one of golang-migrate, goose, dbmate, flyway"},
+		{"import of a missing directory", []string{"import", "--from", "goose", "/nonexistent/src"}, 2, "", "source directory /nonexistent/src does not exist"},
+		{"import without source", []string{"import", "--from", "goose"}, 2, "", "exactly one SRC"},
 		{"bad flag value", []string{"apply", "--lock-wait", "soon"}, 2, "", `invalid value "soon" for flag -lock-wait: parse error (see migrate apply -h)`},
 	}
 	for _, tc := range tests {
@@ -312,5 +315,30 @@ ALTER TABLE comentario ADD CONSTRAINT comentario_texto_check CHECK (texto <> '')
 	url := dbtest.URL(t)
 	if got = migrate(t, with("apply", "--url", url)...); got.code != 0 || !strings.Contains(got.stdout, "applied 3 migration(s)") {
 		t.Fatalf("apply: exit %d\n%s%s", got.code, got.stdout, got.stderr)
+	}
+}
+
+func TestRun_Import(t *testing.T) {
+	with, dir, _ := workspace(t, blogSchema)
+	src := t.TempDir()
+	for name, text := range map[string]string{
+		"1_usuarios.up.sql":   "CREATE TABLE breakdown (id int, shutdown_at timestamptz);\n",
+		"1_usuarios.down.sql": "DROP TABLE breakdown;\n",
+		"2_idx.up.sql":        "CREATE INDEX CONCURRENTLY breakdown_id ON breakdown (id);\n",
+	} {
+		if err := os.WriteFile(filepath.Join(src, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got := migrate(t, with("import", "--from", "golang-migrate", src)...)
+	if got.code != 0 || !strings.Contains(got.stdout, "00000000000002_idx.sql ← 2_idx.up.sql (1 statement(s), outside a transaction)") ||
+		!strings.Contains(got.stdout, "kept aside: 1_usuarios.down.sql") || !strings.Contains(got.stdout, "imported 2 migration(s) from golang-migrate") {
+		t.Fatalf("import: exit %d\nstdout: %s\nstderr: %s", got.code, got.stdout, got.stderr)
+	}
+	if got := migrate(t, with("validate")...); got.code != 0 {
+		t.Fatalf("validate after import: exit %d: %s", got.code, got.stderr)
+	}
+	if got := migrate(t, with("import", "--from", "golang-migrate", src)...); got.code != 1 || !strings.Contains(got.stderr, dir+" already holds migrations") {
+		t.Fatalf("second import: exit %d, stderr %s; want a refusal", got.code, got.stderr)
 	}
 }

@@ -61,6 +61,7 @@ type cli struct {
 	plain                    bool
 	json                     bool
 	format                   string
+	from                     string
 	to                       string
 	latest                   int
 
@@ -182,6 +183,27 @@ replayed on a scratch database at its current version (the database is only read
 named <version>_<name>.sql, and that every file replays cleanly, in order, on an
 empty scratch database.`,
 		run:  runValidate,
+		uses: usesDevURL | usesJSON,
+	},
+	{
+		name: "import", args: "--from FORMAT SRC", summary: "convert a golang-migrate, goose, dbmate or Flyway directory into this format",
+		help: `Converts the migration directory SRC of another tool into --dir, which must hold
+no migration (default db/migrations), and writes atlas.sum. Versions keep their
+numbers, padded so that the files sort as the tool orders them (1, 2, 10); each up
+part is copied byte for byte, section markers (-- +goose Up, -- migrate:up) parsed
+as markers, never matched as substrings; a part the tool runs outside a transaction
+(goose NO TRANSACTION, dbmate transaction:false, or one holding CREATE INDEX
+CONCURRENTLY or its own BEGIN/COMMIT) starts with "-- atlas:txmode none". Down and
+undo parts are kept in --dir/down, never run. Flyway: V versions in order, R
+repeatables after them by description, a B baseline replacing the versions up to
+it, U undo kept aside. What cannot be carried whole (a goose Go migration, a Flyway
+placeholder, ENVSUB) is refused naming the file and line, and nothing is written.
+Before writing, the source (each up part as its tool runs it) and the converted
+files are replayed on two scratch databases: their schema fingerprints must agree.`,
+		flags: func(fs *flag.FlagSet, c *cli) {
+			fs.StringVar(&c.from, "from", "", "source `FORMAT`: golang-migrate, goose, dbmate or flyway")
+		},
+		run:  runImport,
 		uses: usesDevURL | usesJSON,
 	},
 	{

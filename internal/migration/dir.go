@@ -177,11 +177,18 @@ func dirFiles(dir migrate.Dir) ([]migrate.File, error) {
 	if err != nil {
 		return nil, fmt.Errorf("reading migration files: %w", err)
 	}
-	var bad []string
+	var bad, updown []string
 	for _, f := range files {
-		if !validFileName.MatchString(f.Name()) {
+		switch {
+		case strings.HasSuffix(f.Name(), ".up.sql") || strings.HasSuffix(f.Name(), ".down.sql"):
+			updown = append(updown, f.Name())
+		case !validFileName.MatchString(f.Name()):
 			bad = append(bad, f.Name())
 		}
+	}
+	if len(updown) > 0 {
+		return nil, fmt.Errorf("%s: up and down files of golang-migrate, not migration files (a down file would run as a version of its own); "+
+			"convert the directory with `migrate import --from golang-migrate SRC --dir NEW`", strings.Join(updown, ", "))
 	}
 	if len(bad) > 0 {
 		return nil, fmt.Errorf("%s: not a migration file name; name migration files <version>_<name>.sql with a numeric version, and move other files out of the directory",

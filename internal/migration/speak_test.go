@@ -170,7 +170,11 @@ WHERE datname = current_database() AND query LIKE 'SELECT pg_sleep(10)%' AND pid
 func TestProject_strayFile(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
-	for _, stray := range []string{"notes.sql", "backup_copy.sql"} {
+	for _, stray := range []string{"notes.sql", "backup_copy.sql", "000001_init.up.sql", "000001_init.down.sql"} {
+		want := "<version>_<name>.sql"
+		if strings.Contains(stray, ".up.") || strings.Contains(stray, ".down.") {
+			want = "migrate import --from golang-migrate"
+		}
 		t.Run(stray, func(t *testing.T) {
 			t.Parallel()
 			p, path := withHistory(t)
@@ -182,7 +186,7 @@ func TestProject_strayFile(t *testing.T) {
 				"diff":     func() error { _, err := p.Diff(ctx, "", migration.DiffOptions{Check: true}); return err },
 			}
 			for name, run := range checks {
-				if err := run(); err == nil || !strings.Contains(err.Error(), stray) || !strings.Contains(err.Error(), "<version>_<name>.sql") {
+				if err := run(); err == nil || !strings.Contains(err.Error(), stray) || !strings.Contains(err.Error(), want) {
 					t.Errorf("%s with %s = %v; want a refusal naming it", name, stray, err)
 				}
 			}
