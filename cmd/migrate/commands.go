@@ -503,3 +503,30 @@ func runImport(ctx context.Context, c *cli, pos []string) error {
 	fmt.Fprintf(c.stdout, "imported %d migration(s) from %s; the replayed source and the imported files have the same schema\n", len(res.Files), format)
 	return nil
 }
+
+func runBaseline(ctx context.Context, c *cli, pos []string) error {
+	if len(pos) > 0 {
+		return exit.Usagef("baseline takes no arguments (the version goes in --version)")
+	}
+	url, p, err := c.targetProject()
+	if err != nil {
+		return err
+	}
+	if err := c.live(p); err != nil {
+		return err
+	}
+	res, err := p.Baseline(ctx, url, migration.BaselineOptions{Version: c.version, DryRun: c.dryRun})
+	if err != nil {
+		return err
+	}
+	if c.json {
+		return c.printJSON(res)
+	}
+	fmt.Fprintf(c.stdout, "the live database has the directory's schema at %s (%s, from %s)\n", res.Version, res.File, res.From)
+	if res.Recorded {
+		fmt.Fprintf(c.stdout, "recorded baseline %s: apply runs the files after it\n", res.Version)
+	} else {
+		fmt.Fprintln(c.stdout, "dry run: nothing recorded")
+	}
+	return nil
+}

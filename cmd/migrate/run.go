@@ -61,7 +61,7 @@ type cli struct {
 	plain                    bool
 	json                     bool
 	format                   string
-	from                     string
+	from, version            string
 	to                       string
 	latest                   int
 
@@ -205,6 +205,25 @@ files are replayed on two scratch databases: their schema fingerprints must agre
 		},
 		run:  runImport,
 		uses: usesDevURL | usesJSON,
+	},
+	{
+		name: "baseline", summary: "stamp a database another tool migrated at the directory's version",
+		help: `Records that a live database is already at a version of the directory, so that
+apply runs only the files after it: for a database migrated by golang-migrate,
+goose, dbmate or by hand, once its history is imported (migrate import). The
+version is --version, else the one in the old tool's history table
+(schema_migrations of golang-migrate or dbmate, goose_db_version), matched by number
+with the imported file. Checks first and writes nothing unless all pass: the
+database has no revision yet; the live schema's fingerprint (the old tool's table
+left out) equals the directory's at that version, replayed on a scratch database.
+When they differ it prints each difference, live database first. The revision is
+written in one transaction under the migration lock; --dry-run writes nothing.`,
+		flags: func(fs *flag.FlagSet, c *cli) {
+			fs.StringVar(&c.version, "version", "", "the directory's `VERSION` the database is at (default: read from the old tool's table)")
+			fs.BoolVar(&c.dryRun, "dry-run", false, "check and print, record nothing")
+		},
+		run:  runBaseline,
+		uses: usesURL | usesDevURL | usesJSON | usesLive,
 	},
 	{
 		name: "hash", summary: "rewrite atlas.sum after editing a file by hand",

@@ -133,14 +133,16 @@ func (p *Project) prepare(ctx context.Context, sess *session, opts ApplyOptions)
 	if err != nil {
 		return nil, nil, err
 	}
+	// What is pending is known before anything is created: a refusal (a
+	// database that needs a baseline, say) leaves no revisions table.
+	pending, err := p.pending(ctx, sess.drv, applied, opts)
+	if err != nil {
+		return nil, nil, err
+	}
 	if !exists {
 		if err := revs.Init(ctx); err != nil {
 			return nil, nil, err
 		}
-	}
-	pending, err := p.pending(ctx, sess.drv, applied, opts)
-	if err != nil {
-		return nil, nil, err
 	}
 	return applied, pending, nil
 }
@@ -195,9 +197,12 @@ func (p *Project) pending(ctx context.Context, drv migrate.Driver, revs []*migra
 		return nil, fmt.Errorf("creating executor: %w", err)
 	}
 	pending, err := ex.Pending(ctx)
+	var notClean *migrate.NotCleanError
 	switch {
 	case errors.Is(err, migrate.ErrNoPendingFiles):
 		pending = nil
+	case errors.As(err, &notClean):
+		return nil, &NeedsBaselineError{Reason: notClean.Reason}
 	case err != nil:
 		return nil, fmt.Errorf("finding pending files: %w", err)
 	}
@@ -339,4 +344,16 @@ func baseline(revs []*migrate.Revision) string {
 		return revs[0].Version
 	}
 	return ""
+}
+
+// NeedsBaselineError is a database that holds a schema but no revision of
+// the directory: applying the first file would fail or, worse, half
+// succeed. Baseline stamps the version it is at.
+type NeedsBaselineError struct {
+	Reason string // what Atlas found, e.g. `found table "users" in schema "public"`
+}
+
+func (e *NeedsBaselineError) Error() string {
+	return "the database holds a schema but no migration revisions (" + e.Reason + "): " +
+		"record the version it is at with `migrate baseline` (it checks the schema first), or migrate an empty database"
 }

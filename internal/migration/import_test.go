@@ -214,3 +214,121 @@ func sameSchemaAs(t *testing.T, want, got string) {
 		t.Fatalf("pg_dump differs:\n%s", lineDiff(w, g))
 	}
 }
+
+// TestProject_Baseline adopts databases migrated by another tool: the
+// imported directory's version is read from the tool's history table, and
+// recorded only when the live schema is the directory's at that version.
+func TestProject_Baseline(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	src := filepath.Join("testdata", "real", "openfga-goose")
+
+	// byGoose returns a database goose migrated, with its history table,
+	// and a project with the imported directory.
+	byGoose := func(t *testing.T) (*migration.Project, string, *sql.DB) {
+		t.Helper()
+		p, _ := newProject(t)
+		if _, err := p.Import(ctx, os.DirFS(src), importer.Goose); err != nil {
+			t.Fatal(err)
+		}
+		url := dbtest.URL(t)
+		db := testkit.OpenSQL(t, url)
+		provider, err := goose.NewProvider(goose.DialectPostgres, db, os.DirFS(src))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if _, err := provider.Up(ctx); err != nil {
+			t.Fatalf("goose up: %v", err)
+		}
+		return p, url, db
+	}
+	revisionsSchema := func(t *testing.T, db *sql.DB) []string {
+		return testkit.Lines(t, db, "SELECT nspname FROM pg_namespace WHERE nspname = 'atlas_schema_revisions'")
+	}
+
+	t.Run("apply on the unstamped database names baseline and creates nothing", func(t *testing.T) {
+		t.Parallel()
+		p, url, db := byGoose(t)
+		_, err := p.Apply(ctx, url, migration.ApplyOptions{})
+		var berr *migration.NeedsBaselineError
+		if !errors.As(err, &berr) || !strings.Contains(err.Error(), "migrate baseline") {
+			t.Fatalf("apply = %v; want a NeedsBaselineError naming migrate baseline", err)
+		}
+		if s := revisionsSchema(t, db); len(s) != 0 {
+			t.Errorf("the refused apply created %v", s)
+		}
+	})
+
+	t.Run("stamped at the version goose recorded", func(t *testing.T) {
+		t.Parallel()
+		p, url, db := byGoose(t)
+		dry, err := p.Baseline(ctx, url, migration.BaselineOptions{DryRun: true})
+		if err != nil || dry.Recorded || dry.Version != "00000000000006" || dry.From != "goose_db_version: version 6" {
+			t.Fatalf("dry run = %+v, %v", dry, err)
+		}
+		if s := revisionsSchema(t, db); len(s) != 0 {
+			t.Fatalf("the dry run created %v", s)
+		}
+		res, err := p.Baseline(ctx, url, migration.BaselineOptions{})
+		if err != nil || !res.Recorded {
+			t.Fatalf("baseline = %+v, %v", res, err)
+		}
+		got := testkit.Lines(t, db, "SELECT version || ' ' || type FROM atlas_schema_revisions.atlas_schema_revisions")
+		if strings.Join(got, ",") != "00000000000006 1" {
+			t.Errorf("revisions = %v; want one baseline revision (type 1) at 00000000000006", got)
+		}
+		st, err := p.Status(ctx, url)
+		if err != nil || st.Current != "00000000000006" || len(st.Pending) != 0 {
+			t.Errorf("status after baseline = %+v, %v", st, err)
+		}
+		if _, err := p.Baseline(ctx, url, migration.BaselineOptions{}); err == nil || !strings.Contains(err.Error(), "already has 1 migration revision") {
+			t.Errorf("second baseline = %v; want a refusal", err)
+		}
+	})
+
+	t.Run("a database that differs is refused, facts listed, nothing written", func(t *testing.T) {
+		t.Parallel()
+		p, url, db := byGoose(t)
+		if _, err := db.ExecContext(ctx, "ALTER TABLE tuple ADD COLUMN extra text"); err != nil {
+			t.Fatal(err)
+		}
+		_, err := p.Baseline(ctx, url, migration.BaselineOptions{})
+		var verr *migration.VerifyError
+		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "column public.tuple.extra") {
+			t.Fatalf("baseline = %v; want the extra column named", err)
+		}
+		if s := revisionsSchema(t, db); len(s) != 0 {
+			t.Errorf("the refused baseline created %v", s)
+		}
+		// An earlier version than goose's is refused too: the index of 6 is there.
+		if _, err := p.Baseline(ctx, url, migration.BaselineOptions{Version: "00000000000005"}); err == nil {
+			t.Errorf("baseline at 5 of a database at 6 was accepted")
+		}
+	})
+
+	t.Run("golang-migrate's schema_migrations, dirty refused", func(t *testing.T) {
+		t.Parallel()
+		p, _ := newProject(t)
+		srcDir := t.TempDir()
+		writeFile(t, filepath.Join(srcDir, "1_a.up.sql"), "CREATE TABLE a (id int);\n")
+		writeFile(t, filepath.Join(srcDir, "10_b.up.sql"), "ALTER TABLE a ADD COLUMN b int;\n")
+		if _, err := p.Import(ctx, os.DirFS(srcDir), importer.GolangMigrate); err != nil {
+			t.Fatal(err)
+		}
+		url := dbtest.URL(t)
+		db := testkit.OpenSQL(t, url)
+		testkit.Exec(t, testkit.Session(t, url, "setup"), `CREATE TABLE a (id int, b int);
+			CREATE TABLE schema_migrations (version bigint PRIMARY KEY, dirty boolean NOT NULL);
+			INSERT INTO schema_migrations VALUES (10, true)`)
+		if _, err := p.Baseline(ctx, url, migration.BaselineOptions{}); err == nil || !strings.Contains(err.Error(), "left version 10 dirty") {
+			t.Fatalf("baseline of a dirty database = %v", err)
+		}
+		if _, err := db.ExecContext(ctx, "UPDATE schema_migrations SET dirty = false"); err != nil {
+			t.Fatal(err)
+		}
+		res, err := p.Baseline(ctx, url, migration.BaselineOptions{})
+		if err != nil || res.Version != "00000000000010" {
+			t.Fatalf("baseline = %+v, %v; want version 00000000000010", res, err)
+		}
+	})
+}
