@@ -16,7 +16,7 @@ import (
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/internal/dburl"
 	"github.com/versiona/versiona/internal/exit"
-	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/migrate"
 )
 
 // config is the parsed command line.
@@ -118,7 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) (err erro
 			return err
 		}
 	}
-	if err := migrate(ctx, dsn, stderr); err != nil {
+	if err := migrateDB(ctx, pool, stderr); err != nil {
 		return err
 	}
 
@@ -222,13 +222,14 @@ func printServer(ctx context.Context, pool *pgxpool.Pool, stderr io.Writer) erro
 	return nil
 }
 
-// migrate brings the database to the newest embedded migration.
-func migrate(ctx context.Context, dsn string, stderr io.Writer) error {
-	dir, err := migration.DirFS(versiona.Migrations)
+// migrateDB brings the database to the newest embedded migration, with
+// the engine a service embeds (package migrate).
+func migrateDB(ctx context.Context, pool *pgxpool.Pool, stderr io.Writer) error {
+	m, err := migrate.NewFromPool(pool, versiona.Migrations, nil)
 	if err != nil {
 		return fmt.Errorf("reading the embedded migrations: %w", err)
 	}
-	res, err := (&migration.Project{Dir: dir}).Apply(ctx, dsn, migration.ApplyOptions{})
+	res, err := m.Apply(ctx, nil)
 	if err != nil {
 		return fmt.Errorf("migrating: %w", err)
 	}

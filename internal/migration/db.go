@@ -51,28 +51,34 @@ func openDB(ctx context.Context, s string) (*sql.DB, error) {
 // lock belongs to a PostgreSQL session, so everything done under it runs on
 // conn.
 type session struct {
-	db   *sql.DB
-	conn *sql.Conn
-	drv  migrate.Driver
-	pid  int // backend pid of conn
+	db       *sql.DB
+	borrowed bool // db is the caller's (Project.DB): not closed with the session
+	conn     *sql.Conn
+	drv      migrate.Driver
+	pid      int // backend pid of conn
 }
 
 // connect refuses a directory with a stray file or a stale atlas.sum, then
-// opens a session on the database at dbURL.
+// opens a session on the database at dbURL, or on p.DB when it is set.
 func (p *Project) connect(ctx context.Context, dbURL string) (*session, error) {
 	if err := checkDir(p.Dir); err != nil {
 		return nil, err
 	}
-	db, err := openDB(ctx, dbURL)
-	if err != nil {
-		return nil, err
+	db, borrowed := p.DB, p.DB != nil
+	if !borrowed {
+		var err error
+		if db, err = openDB(ctx, dbURL); err != nil {
+			return nil, err
+		}
 	}
 	conn, err := db.Conn(ctx)
 	if err != nil {
-		db.Close()
+		if !borrowed {
+			db.Close()
+		}
 		return nil, fmt.Errorf("connecting: %w", err)
 	}
-	s := &session{db: db, conn: conn}
+	s := &session{db: db, borrowed: borrowed, conn: conn}
 	if err := conn.QueryRowContext(ctx, "SELECT pg_backend_pid()").Scan(&s.pid); err != nil {
 		s.Close()
 		return nil, fmt.Errorf("connecting: %w", err)
@@ -105,7 +111,13 @@ func (p *Project) lock(ctx context.Context, s *session) (unlock func() error, er
 }
 
 // Close releases the connection and closes the pool.
-func (s *session) Close() error { return errors.Join(s.conn.Close(), s.db.Close()) }
+func (s *session) Close() error {
+	err := s.conn.Close()
+	if !s.borrowed {
+		err = errors.Join(err, s.db.Close())
+	}
+	return err
+}
 
 // scratchServer hands out empty databases for replaying migrations and
 // loading the desired schema. They are created on the server of DevURL or on

@@ -1,6 +1,7 @@
 package migration
 
 import (
+	"database/sql"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
@@ -41,6 +42,10 @@ type Project struct {
 	// created and dropped; the role needs CREATEDB. Empty: a throwaway
 	// server is started for each command.
 	DevURL string
+	// DB, when set, is the database Apply, Down, Status, Drift and Baseline
+	// work on, and their URL argument is ignored: each takes one connection
+	// from it for its run and returns it; DB is never closed.
+	DB *sql.DB
 	// Progress, when set, is called as each step of a long operation
 	// starts or ends (a file being applied, say), from the calling
 	// goroutine.

@@ -60,11 +60,14 @@ func newRevision(r *migrate.Revision) *Revision {
 // with the directory. Its pending files are the ones Apply would run. It
 // touches nothing.
 func (p *Project) Status(ctx context.Context, dbURL string) (*Status, error) {
-	db, err := openDB(ctx, dbURL)
-	if err != nil {
-		return nil, err
+	db := p.DB
+	if db == nil {
+		var err error
+		if db, err = openDB(ctx, dbURL); err != nil {
+			return nil, err
+		}
+		defer db.Close()
 	}
-	defer db.Close()
 	revs, err := NewRevisions(db).ReadRevisions(ctx)
 	if err != nil {
 		return nil, err
