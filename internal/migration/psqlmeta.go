@@ -124,8 +124,8 @@ func quoted(sql string, i int) int {
 			return 1
 		}
 		tag := s[:end+2]
-		for j, r := range tag[1 : len(tag)-1] {
-			if !identChar(byte(r)) || (j == 0 && r >= '0' && r <= '9') {
+		for j := 1; j < len(tag)-1; j++ {
+			if c := tag[j]; !identChar(c) || (j == 1 && c >= '0' && c <= '9') {
 				return 1
 			}
 		}

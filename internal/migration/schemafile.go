@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 
 	"ariga.io/atlas/sql/migrate"
@@ -41,13 +42,12 @@ func loadSchemaFile(ctx context.Context, d *scratchDB, f migrate.File) error {
 // user, host or port, and any other meta-command are refused with a
 // *MetaCommandError.
 func schemaMeta(f migrate.File) (migrate.File, error) {
-	sql := f.Bytes()
-	cmds := metaCommands(string(sql))
+	cmds := metaCommands(string(f.Bytes()))
 	if len(cmds) == 0 {
 		return f, nil
 	}
 	var db string // the database of the first \connect
-	out := []byte(string(sql))
+	out := slices.Clone(f.Bytes())
 	for _, m := range cmds {
 		switch m.Name {
 		case `\restrict`, `\unrestrict`:
