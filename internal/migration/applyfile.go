@@ -75,7 +75,9 @@ func (e *ApplyError) Unwrap() error { return e.Err }
 
 // applyFile runs one file in its own transaction (unless its txmode is
 // none), under p's timeouts and retried after a lock timeout, and records
-// its revision. It returns the time the file took.
+// its revision. What the file sets for the session ends with it: the
+// session is reset afterwards (RESET ALL), as every replay does (runFile).
+// It returns the time the file took.
 func (p *Project) applyFile(ctx context.Context, sess *session, f migrate.File) (time.Duration, error) {
 	noTx := noTransaction(f)
 	p.report(Event{Kind: EventApplying, File: f.Name()})
@@ -101,7 +103,7 @@ func (p *Project) applyFile(ctx context.Context, sess *session, f migrate.File) 
 	took := time.Since(start)
 	if err == nil {
 		p.report(Event{Kind: EventApplied, File: f.Name(), Duration: took})
-		return took, nil
+		return took, resetSession(ctx, sess.conn)
 	}
 	p.report(Event{Kind: EventFailed, File: f.Name(), Duration: took})
 	aerr := classify(ctx, f, err)

@@ -3,9 +3,12 @@ package migration_test
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime"
+	"strings"
 	"testing"
 	"time"
 
@@ -192,4 +195,62 @@ func realProject(t testing.TB, name string) *migration.Project {
 		t.Fatalf("planning %s from empty gave nothing", name)
 	}
 	return p
+}
+
+// baseFile is a base migration of n statements: tables with their indexes,
+// comments and foreign keys, as a real project's first file holds them.
+func baseFile(n int) string {
+	var b strings.Builder
+	for i := 0; n > 0; i++ {
+		fmt.Fprintf(&b, "CREATE TABLE t%d (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, parent_id bigint, name text NOT NULL, created_at timestamptz NOT NULL DEFAULT now());\n", i)
+		fmt.Fprintf(&b, "CREATE INDEX t%d_name_idx ON t%d (name);\n", i, i)
+		fmt.Fprintf(&b, "COMMENT ON TABLE t%d IS 'table %d';\n", i, i)
+		n -= 3
+		if i > 0 && n > 0 {
+			fmt.Fprintf(&b, "ALTER TABLE t%d ADD CONSTRAINT t%d_parent_fkey FOREIGN KEY (parent_id) REFERENCES t%d (id);\n", i, i, i-1)
+			fmt.Fprintf(&b, "CREATE INDEX t%d_parent_id_idx ON t%d (parent_id);\n", i, i)
+			n -= 2
+		}
+	}
+	return b.String()
+}
+
+// BenchmarkLint measures lint of one generated base file of 3,000
+// statements, with the peak heap it needed (target: 3 s and 100 MB on 2
+// cores), and lint --latest 1 of a one-statement file after that base:
+//
+//	go test -run '^$' -bench Lint -benchtime 3x ./internal/migration
+func BenchmarkLint(b *testing.B) {
+	ctx := context.Background()
+	p, path := newProject(b)
+	writeFile(b, filepath.Join(path, "20260101000000_base.sql"), baseFile(3000))
+	writeFile(b, filepath.Join(path, "20260102000000_next.sql"), "ALTER TABLE t1 ADD COLUMN extra text;\n")
+	if err := migration.Rehash(p.Dir); err != nil {
+		b.Fatal(err)
+	}
+	run := func(b *testing.B, opts migration.LintOptions) {
+		var peak uint64
+		done := make(chan struct{})
+		go func() {
+			var ms runtime.MemStats
+			for {
+				select {
+				case <-done:
+					return
+				case <-time.After(20 * time.Millisecond):
+					runtime.ReadMemStats(&ms)
+					peak = max(peak, ms.HeapInuse)
+				}
+			}
+		}()
+		for range b.N {
+			if _, err := p.Lint(ctx, opts); err != nil {
+				b.Fatal(err)
+			}
+		}
+		close(done)
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	}
+	b.Run("base-3000-statements", func(b *testing.B) { run(b, migration.LintOptions{}) })
+	b.Run("latest-1-after-base", func(b *testing.B) { run(b, migration.LintOptions{Latest: 1}) })
 }

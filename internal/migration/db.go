@@ -201,31 +201,6 @@ func (d *scratchDB) drop() error {
 	return nil
 }
 
-// replay executes files in order, each statement as written, and reports the
-// file and statement that fails.
-func (d *scratchDB) replay(ctx context.Context, files []migrate.File) error {
-	for _, f := range files {
-		if err := execFile(ctx, d.db, d.drv, f); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// execFile runs the statements of f on q.
-func execFile(ctx context.Context, q schema.ExecQuerier, drv migrate.Driver, f migrate.File) error {
-	stmts, err := migrate.FileStmtDecls(drv, f)
-	if err != nil {
-		return fmt.Errorf("reading statements of %s: %w", f.Name(), err)
-	}
-	for _, s := range stmts {
-		if _, err := q.ExecContext(ctx, s.Text); err != nil {
-			return &StatementError{File: f.Name(), Line: lineAt(f.Bytes(), s.Pos), Stmt: s.Text, Err: err}
-		}
-	}
-	return nil
-}
-
 // inspect returns the database's schemas, without the revisions schema.
 func inspect(ctx context.Context, drv migrate.Driver) (*schema.Realm, error) {
 	r, err := drv.InspectRealm(ctx, nil)

@@ -222,7 +222,7 @@ func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB
 	if err != nil {
 		return nil, err
 	}
-	if err := execFile(ctx, d.db, d.drv, f); err != nil {
+	if err := loadSchemaFile(ctx, d, f); err != nil {
 		return d, fmt.Errorf("loading schema: %w", err)
 	}
 	return d, nil

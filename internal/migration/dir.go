@@ -197,10 +197,15 @@ func dirFiles(dir migrate.Dir) ([]migrate.File, error) {
 	return files, nil
 }
 
-// checkDir refuses a directory holding a badly named file or whose atlas.sum
-// does not match its files.
+// checkDir refuses a directory holding a badly named file, a file with a
+// psql meta-command (refuseMetaCommands), or whose atlas.sum does not match
+// its files.
 func checkDir(dir migrate.Dir) error {
-	if _, err := dirFiles(dir); err != nil {
+	files, err := dirFiles(dir)
+	if err != nil {
+		return err
+	}
+	if err := refuseMetaCommands(files); err != nil {
 		return err
 	}
 	return checksumError(dir)

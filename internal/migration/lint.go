@@ -2,6 +2,8 @@ package migration
 
 import (
 	"context"
+	"database/sql"
+	"errors"
 	"fmt"
 	"slices"
 	"strings"
@@ -94,10 +96,13 @@ func (p *Project) Lint(ctx context.Context, opts LintOptions) (*LintResult, erro
 		}
 		for _, f := range check {
 			found, err := lintFile(ctx, d, analyzers, f)
+			res.Findings = append(res.Findings, found...)
+			if errors.Is(err, errUnrunnable) {
+				break // later files would be linted on a state f never made
+			}
 			if err != nil {
 				return err
 			}
-			res.Findings = append(res.Findings, found...)
 		}
 		return nil
 	})
@@ -118,7 +123,15 @@ func (p *Project) Lint(ctx context.Context, opts LintOptions) (*LintResult, erro
 	return res, nil
 }
 
+// errUnrunnable is a file that fails on the scratch database, as apply
+// would fail on it, where the lock rules say why: lintFile returns their
+// findings with it.
+var errUnrunnable = errors.New("file does not run")
+
 // lintFile runs f on the scratch database and the analyzers on its changes.
+// When f fails there and an unacknowledged lock rule explains it (PG104:
+// CONCURRENTLY in a transaction), it returns the lock findings and
+// errUnrunnable; otherwise the failure is the error.
 func lintFile(ctx context.Context, d *scratchDB, analyzers []sqlcheck.Analyzer, f migrate.File) ([]Finding, error) {
 	lockFindings, err := lintLocks(ctx, d, f)
 	if err != nil {
@@ -126,7 +139,7 @@ func lintFile(ctx context.Context, d *scratchDB, analyzers []sqlcheck.Analyzer, 
 	}
 	pf, err := fileChanges(ctx, d, f)
 	if err != nil {
-		return nil, err
+		return unrunnable(d, f, lockFindings, err)
 	}
 	dev := &sqlclient.Client{Name: postgres.DriverName, DB: d.db, Driver: d.drv}
 	var findings []Finding
@@ -158,6 +171,29 @@ func lintFile(ctx context.Context, d *scratchDB, analyzers []sqlcheck.Analyzer, 
 		findings = append(findings, lockFinding(pf, lf))
 	}
 	return findings, nil
+}
+
+// unrunnable returns the unacknowledged lock findings of f, which failed to
+// run with err, and errUnrunnable; err when there are none.
+func unrunnable(d *scratchDB, f migrate.File, lockFindings []locks.Finding, err error) ([]Finding, error) {
+	decls, derr := migrate.FileStmtDecls(d.drv, f)
+	if derr != nil {
+		return nil, err
+	}
+	pf := &sqlcheck.File{File: f}
+	for _, s := range decls {
+		pf.Changes = append(pf.Changes, &sqlcheck.Change{Stmt: s})
+	}
+	var found []Finding
+	for _, lf := range lockFindings {
+		if fd := lockFinding(pf, lf); !fd.Acknowledged {
+			found = append(found, fd)
+		}
+	}
+	if len(found) == 0 {
+		return nil, err
+	}
+	return found, errUnrunnable
 }
 
 // lintLocks checks f with the lock-aware rules, knowing from the scratch
@@ -216,33 +252,42 @@ func noTransaction(f migrate.File) bool {
 	return ok && slices.Contains(lf.Directive("txmode"), "none")
 }
 
-// fileChanges runs f on the scratch database statement by statement and
-// records the schema changes each one made.
+// fileChanges runs f on the scratch database as apply runs it (runFile) and
+// records the schema changes each statement made, inspecting the database
+// after each one on the statement's own connection, inside the file's
+// transaction.
 func fileChanges(ctx context.Context, d *scratchDB, f migrate.File) (*sqlcheck.File, error) {
-	stmts, err := migrate.FileStmtDecls(d.drv, f)
-	if err != nil {
-		return nil, fmt.Errorf("reading statements of %s: %w", f.Name(), err)
-	}
 	before, err := d.drv.InspectRealm(ctx, nil)
 	if err != nil {
 		return nil, fmt.Errorf("inspecting schema: %w", err)
 	}
 	pf := &sqlcheck.File{File: f, From: before}
 	prev := before
-	for _, s := range stmts {
-		if _, err := d.db.ExecContext(ctx, s.Text); err != nil {
-			return nil, &StatementError{File: f.Name(), Line: lineAt(f.Bytes(), s.Pos), Stmt: s.Text, Err: err}
-		}
-		next, err := d.drv.InspectRealm(ctx, nil)
-		if err != nil {
-			return nil, fmt.Errorf("inspecting schema: %w", err)
-		}
-		changes, err := realmDiff(d.drv, prev, next)
-		if err != nil {
-			return nil, err
-		}
-		pf.Changes = append(pf.Changes, &sqlcheck.Change{Stmt: s, Changes: renames(s.Text, changes)})
-		prev = next
+	var inFile migrate.Driver // on the connection or transaction of f
+	err = d.withConn(ctx, func(conn *sql.Conn) error {
+		return runFile(ctx, conn, d.drv, f, func(q execQuerier, s *migrate.Stmt) error {
+			if inFile == nil {
+				drv, err := postgres.Open(q)
+				if err != nil {
+					return fmt.Errorf("opening driver: %w", err)
+				}
+				inFile = drv
+			}
+			next, err := inFile.InspectRealm(ctx, nil)
+			if err != nil {
+				return fmt.Errorf("inspecting schema: %w", err)
+			}
+			changes, err := realmDiff(d.drv, prev, next)
+			if err != nil {
+				return err
+			}
+			pf.Changes = append(pf.Changes, &sqlcheck.Change{Stmt: s, Changes: renames(s.Text, changes)})
+			prev = next
+			return nil
+		})
+	})
+	if err != nil {
+		return nil, err
 	}
 	pf.To = prev
 	if pf.Sum, err = realmDiff(d.drv, before, prev); err != nil {

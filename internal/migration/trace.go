@@ -128,7 +128,10 @@ func (p *Project) pendingOn(ctx context.Context, dbURL string) ([]migrate.File, 
 }
 
 // traceFile runs the statements of f on conn, each in its own transaction
-// unless f's txmode is none, and traces them.
+// unless f's txmode is none, and traces them. Unlike apply (runFile), a
+// transactional file is not one transaction here, so that each statement's
+// locks are its own: a SET LOCAL ends with its statement. What f sets for
+// the session ends with the file, as under apply.
 func traceFile(ctx context.Context, conn *sql.Conn, drv migrate.Driver, f migrate.File) ([]StatementTrace, error) {
 	stmts, err := migrate.FileStmtDecls(drv, f)
 	if err != nil {
@@ -147,7 +150,7 @@ func traceFile(ctx context.Context, conn *sql.Conn, drv migrate.Driver, f migrat
 		}
 		out = append(out, st)
 	}
-	return out, nil
+	return out, resetSession(ctx, conn)
 }
 
 // relfilenodesQuery lists the user tables with their relfilenode.

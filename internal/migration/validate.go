@@ -15,8 +15,10 @@ type ValidateResult struct {
 }
 
 // Validate checks that atlas.sum exists and matches the directory, that
-// every file is named "<version>_<name>.sql", and that every file replays
-// cleanly, in order, on an empty scratch database. It returns a
+// every file is named "<version>_<name>.sql", that no file holds a psql
+// meta-command, and that every file replays cleanly, in order, on an empty
+// scratch database, each run as apply runs it (one transaction unless
+// "-- atlas:txmode none"). It returns a
 // *StatementError naming the file and statement that fails.
 func (p *Project) Validate(ctx context.Context) (*ValidateResult, error) {
 	sum, err := p.Dir.Open(migrate.HashFileName)

@@ -50,6 +50,10 @@ type Object struct {
 	Comments map[string]string
 	// Deps are the objects of the set this one depends on.
 	Deps []ID
+	// BodyRefs are the objects of the set a LANGUAGE sql body names, which
+	// must exist when it is created; the catalog records no dependency on
+	// them, so dropping one leaves this object be.
+	BodyRefs []ID
 	// Tables are the tables it depends on ("schema.table", unquoted);
 	// Columns the columns ("schema.table.column").
 	Tables, Columns []string

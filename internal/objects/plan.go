@@ -70,7 +70,7 @@ func decide(current, desired Set, impact TableImpact) *planner {
 }
 
 // markEarly marks the functions table defaults, constraints or indexes
-// call, and the functions those depend on.
+// call, and the functions those depend on or name in their bodies.
 func (p *planner) markEarly() {
 	var mark func(id ID)
 	mark = func(id ID) {
@@ -79,7 +79,7 @@ func (p *planner) markEarly() {
 			return
 		}
 		p.early[id] = true
-		for _, dep := range o.Deps {
+		for _, dep := range o.createdAfter() {
 			mark(dep)
 		}
 	}
@@ -220,12 +220,12 @@ func (p *planner) comments(id ID) []Statement {
 }
 
 // order returns the IDs of s so that every object comes after those it
-// depends on; among objects free to go, by kind and name.
+// depends on or its body names; among objects free to go, by kind and name.
 func order(s Set) []ID {
 	waiting := map[ID]int{}
 	users := map[ID][]ID{}
 	for id, o := range s {
-		for _, dep := range o.Deps {
+		for _, dep := range o.createdAfter() {
 			if s[dep] != nil {
 				waiting[id]++
 				users[dep] = append(users[dep], id)

@@ -65,6 +65,7 @@ func Read(ctx context.Context, q Querier) (s Set, err error) {
 		{"indexes", r.indexes},
 		{"triggers", r.triggers},
 		{"dependencies", r.dependencies},
+		{"names in function bodies", r.bodyDependencies},
 		{"functions used by tables", r.usedByTables},
 		{"comments", r.comments},
 	} {
