@@ -1,17 +1,14 @@
 package migration_test
 
 import (
-	"bytes"
 	"context"
 	"errors"
-	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/migration"
-	"github.com/versiona/versiona/internal/pgserver"
 	"github.com/versiona/versiona/internal/testkit"
 )
 
@@ -44,22 +41,12 @@ CREATE FUNCTION loja.touch() RETURNS trigger LANGUAGE plpgsql
 CREATE TRIGGER pedidos_touch BEFORE UPDATE ON loja.pedidos FOR EACH ROW EXECUTE FUNCTION loja.touch();
 `
 
-// pgDump returns pg_dump --schema-only of the database at url, run from
-// the binaries the test server runs; it skips the test when there is none.
+// pgDump returns pg_dump --schema-only of the database at url, as
+// pg_dump writes it (psql meta-commands and all); it skips the test when
+// there is no pg_dump.
 func pgDump(t *testing.T, url string) string {
 	t.Helper()
-	bin, err := pgserver.Tool(context.Background(), pgserver.Options{}, "pg_dump")
-	if err != nil {
-		t.Skipf("no pg_dump beside the PostgreSQL server binaries: %v", err)
-	}
-	var stderr bytes.Buffer
-	cmd := exec.Command(bin, "--schema-only", "--dbname="+url)
-	cmd.Stderr = &stderr
-	out, err := cmd.Output()
-	if err != nil {
-		t.Fatalf("pg_dump: %v\n%s", err, stderr.String())
-	}
-	return string(out)
+	return testkit.Run(t, testkit.ClientTool(t, "pg_dump"), "--schema-only", "--dbname="+url)
 }
 
 func TestProject_Diff_pgDumpSchema(t *testing.T) {

@@ -198,18 +198,3 @@ func download(opts Options) (string, error) {
 	}
 	return filepath.Join(binPath, "bin"), nil
 }
-
-// ClientTool returns the path of a PostgreSQL client program (pg_dump,
-// pg_restore, psql) installed next to the server binaries Start would use,
-// found the way Start finds them but never downloaded. It returns an error
-// naming the directories tried when none holds it.
-func ClientTool(ctx context.Context, name string) (string, error) {
-	dirs := systemCandidates(ctx)
-	for _, dir := range dirs {
-		p := filepath.Join(dir, name)
-		if fi, err := os.Stat(p); err == nil && !fi.IsDir() && fi.Mode()&0o111 != 0 {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("%s not found in %s", name, strings.Join(dirs, ", "))
-}

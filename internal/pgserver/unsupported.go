@@ -18,8 +18,3 @@ func (s *Server) Stop() error { return nil }
 
 // OwnedDirs lists nothing: no server is ever started here.
 func OwnedDirs(int) []string { return nil }
-
-// ClientTool finds nothing here: no server binaries are looked for.
-func ClientTool(_ context.Context, name string) (string, error) {
-	return "", fmt.Errorf("%s: %w on %s", name, ErrUnsupported, runtime.GOOS)
-}

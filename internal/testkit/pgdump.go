@@ -16,7 +16,7 @@ import (
 // is none (a server downloaded by embedded-postgres comes without them).
 func ClientTool(t testing.TB, name string) string {
 	t.Helper()
-	p, err := pgserver.ClientTool(context.Background(), name)
+	p, err := pgserver.Tool(context.Background(), pgserver.Options{}, name)
 	if err != nil {
 		t.Skipf("no %s to check against: %v", name, err)
 	}
