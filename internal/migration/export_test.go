@@ -21,3 +21,7 @@ func SetLockTuning(p *Project, pollMax, reportEvery time.Duration, onPoll func(p
 // SkipVerify turns off Diff's fingerprint verification, for the benchmark
 // that measures it.
 func SkipVerify(p *Project, skip bool) { p.skipVerify = skip }
+
+// LintInspectAll makes Lint inspect the whole schema around every
+// statement, the reference its scoped inspection is held to.
+func LintInspectAll(p *Project, all bool) { p.lintInspectAll = all }

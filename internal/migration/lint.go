@@ -95,7 +95,7 @@ func (p *Project) Lint(ctx context.Context, opts LintOptions) (*LintResult, erro
 			return fmt.Errorf("replaying migration directory: %w", err)
 		}
 		for _, f := range check {
-			found, err := lintFile(ctx, d, analyzers, f)
+			found, err := lintFile(ctx, d, analyzers, f, p.lintInspectAll)
 			res.Findings = append(res.Findings, found...)
 			if errors.Is(err, errUnrunnable) {
 				break // later files would be linted on a state f never made
@@ -132,12 +132,12 @@ var errUnrunnable = errors.New("file does not run")
 // When f fails there and an unacknowledged lock rule explains it (PG104:
 // CONCURRENTLY in a transaction), it returns the lock findings and
 // errUnrunnable; otherwise the failure is the error.
-func lintFile(ctx context.Context, d *scratchDB, analyzers []sqlcheck.Analyzer, f migrate.File) ([]Finding, error) {
+func lintFile(ctx context.Context, d *scratchDB, analyzers []sqlcheck.Analyzer, f migrate.File, inspectAll bool) ([]Finding, error) {
 	lockFindings, err := lintLocks(ctx, d, f)
 	if err != nil {
 		return nil, err
 	}
-	pf, err := fileChanges(ctx, d, f)
+	pf, err := fileChanges(ctx, d, f, inspectAll)
 	if err != nil {
 		return unrunnable(d, f, lockFindings, err)
 	}
@@ -252,17 +252,32 @@ func noTransaction(f migrate.File) bool {
 	return ok && slices.Contains(lf.Directive("txmode"), "none")
 }
 
-// fileChanges runs f on the scratch database as apply runs it (runFile) and
-// records the schema changes each statement made, inspecting the database
-// after each one on the statement's own connection, inside the file's
-// transaction.
-func fileChanges(ctx context.Context, d *scratchDB, f migrate.File) (*sqlcheck.File, error) {
-	before, err := d.drv.InspectRealm(ctx, nil)
+// fileChanges runs f on the scratch database statement by statement and
+// records the schema changes each one made, as Atlas's inspection sees
+// them. Inspecting the whole schema around every statement would make a
+// long file lint in quadratic time, so the schema is inspected only around
+// the statements whose scope (scopeOf) may change what an analyzer judges,
+// and only as far as that scope: the one table an ALTER TABLE, CREATE
+// INDEX, COMMENT or DROP TABLE names, the whole schema for a statement of
+// unknown scope. A statement changing no table, or only tables the file
+// created (which hold no rows), is not inspected: a CREATE TABLE is
+// recorded as its table's AddTable, which is what the analyzers ask.
+func fileChanges(ctx context.Context, d *scratchDB, f migrate.File, inspectAll bool) (*sqlcheck.File, error) {
+	stmts, err := migrate.FileStmtDecls(d.drv, f)
 	if err != nil {
-		return nil, fmt.Errorf("inspecting schema: %w", err)
+		return nil, fmt.Errorf("reading statements of %s: %w", f.Name(), err)
 	}
-	pf := &sqlcheck.File{File: f, From: before}
-	prev := before
+	tr, err := newChangeTracker(ctx, d.db)
+	if err != nil {
+		return nil, err
+	}
+	tr.inspectAll = inspectAll
+	pf := &sqlcheck.File{File: f}
+	if len(stmts) > 0 {
+		if err := tr.snapshot(ctx, d.drv, stmts[0]); err != nil {
+			return nil, err
+		}
+	}
 	var inFile migrate.Driver // on the connection or transaction of f
 	err = d.withConn(ctx, func(conn *sql.Conn) error {
 		return runFile(ctx, conn, d.drv, f, func(q execQuerier, s *migrate.Stmt) error {
@@ -273,27 +288,135 @@ func fileChanges(ctx context.Context, d *scratchDB, f migrate.File) (*sqlcheck.F
 				}
 				inFile = drv
 			}
-			next, err := inFile.InspectRealm(ctx, nil)
-			if err != nil {
-				return fmt.Errorf("inspecting schema: %w", err)
-			}
-			changes, err := realmDiff(d.drv, prev, next)
+			c, err := tr.after(ctx, inFile, s)
 			if err != nil {
 				return err
 			}
-			pf.Changes = append(pf.Changes, &sqlcheck.Change{Stmt: s, Changes: renames(s.Text, changes)})
-			prev = next
+			pf.Changes = append(pf.Changes, c)
+			if i := len(pf.Changes); i < len(stmts) {
+				return tr.snapshot(ctx, inFile, stmts[i])
+			}
 			return nil
 		})
 	})
 	if err != nil {
 		return nil, err
 	}
-	pf.To = prev
-	if pf.Sum, err = realmDiff(d.drv, before, prev); err != nil {
+	return pf, nil
+}
+
+// changeTracker follows the tables through a file's statements.
+type changeTracker struct {
+	tables  map[string]bool // tables that exist ("schema.table")
+	created map[string]bool // of them, those the file created
+	path    bool            // the file set search_path: names are no longer known
+	// before is the schema, as far as the next statement's scope, before
+	// it runs; nil when the statement needs no inspection.
+	before *schema.Realm
+	scope  stmtScope
+	// inspectAll inspects the whole schema around every statement, for the
+	// test that holds the scoped inspection to it.
+	inspectAll bool
+}
+
+func newChangeTracker(ctx context.Context, q execQuerier) (*changeTracker, error) {
+	names, err := queryStrings(ctx, q, `SELECT n.nspname || '.' || c.relname FROM pg_class c
+		JOIN pg_namespace n ON n.oid = c.relnamespace WHERE c.relkind IN ('r', 'p')`)
+	if err != nil {
+		return nil, fmt.Errorf("listing tables: %w", err)
+	}
+	t := &changeTracker{tables: map[string]bool{}, created: map[string]bool{}}
+	for _, n := range names {
+		t.tables[n] = true
+	}
+	return t, nil
+}
+
+// fast reports whether a statement's changes are known without
+// inspecting: none, or only to tables the file creates.
+func (t *changeTracker) fast(sc stmtScope) bool {
+	switch {
+	case t.inspectAll:
+		return false
+	case sc.noChange:
+		return true
+	case t.path:
+		return false
+	case sc.creates != "":
+		return !t.tables[sc.creates]
+	case sc.table != "":
+		return t.created[sc.table]
+	}
+	return false
+}
+
+// snapshot inspects, before statement s runs, what it may change.
+func (t *changeTracker) snapshot(ctx context.Context, drv migrate.Driver, s *migrate.Stmt) error {
+	t.scope, t.before = scopeOf(s.Text), nil
+	if t.fast(t.scope) {
+		return nil
+	}
+	r, err := t.inspect(ctx, drv)
+	t.before = r
+	return err
+}
+
+// inspect reads the schema as far as the current scope: one table when it
+// names an existing one, else everything.
+func (t *changeTracker) inspect(ctx context.Context, drv migrate.Driver) (*schema.Realm, error) {
+	if key := t.scope.table; key != "" && !t.path && !t.inspectAll {
+		schemaName, table, _ := strings.Cut(key, ".")
+		s, err := drv.InspectSchema(ctx, schemaName, &schema.InspectOptions{Mode: schema.InspectTables, Tables: []string{table}})
+		var nf *schema.NotExistError
+		switch {
+		case errors.As(err, &nf):
+			return schema.NewRealm(), nil
+		case err != nil:
+			return nil, fmt.Errorf("inspecting %s: %w", key, err)
+		}
+		return schema.NewRealm(s), nil
+	}
+	r, err := drv.InspectRealm(ctx, nil)
+	if err != nil {
+		return nil, fmt.Errorf("inspecting schema: %w", err)
+	}
+	return r, nil
+}
+
+// after records the change of statement s, which has just run.
+func (t *changeTracker) after(ctx context.Context, drv migrate.Driver, s *migrate.Stmt) (*sqlcheck.Change, error) {
+	c := &sqlcheck.Change{Stmt: s}
+	sc := t.scope
+	defer func() { t.path = t.path || sc.path }()
+	if t.before == nil { // fast
+		if sc.creates != "" {
+			schemaName, table, _ := strings.Cut(sc.creates, ".")
+			c.Changes = schema.Changes{&schema.AddTable{T: schema.NewTable(table).SetSchema(schema.New(schemaName))}}
+			t.tables[sc.creates], t.created[sc.creates] = true, true
+		}
+		return c, nil
+	}
+	cur, err := t.inspect(ctx, drv)
+	if err != nil {
 		return nil, err
 	}
-	return pf, nil
+	changes, err := realmDiff(drv, t.before, cur)
+	if err != nil {
+		return nil, err
+	}
+	c.Changes = renames(s.Text, changes)
+	for _, ch := range c.Changes {
+		switch ch := ch.(type) {
+		case *schema.AddTable:
+			t.tables[ch.T.Schema.Name+"."+ch.T.Name] = true
+		case *schema.DropTable:
+			delete(t.tables, ch.T.Schema.Name+"."+ch.T.Name)
+		case *schema.RenameTable:
+			delete(t.tables, ch.From.Schema.Name+"."+ch.From.Name)
+			t.tables[ch.To.Schema.Name+"."+ch.To.Name] = true
+		}
+	}
+	return c, nil
 }
 
 // renames turns the drop + add that inspection sees for a RENAME statement

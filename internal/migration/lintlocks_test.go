@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 
@@ -167,5 +168,68 @@ func TestProject_Lint_locksAcknowledged(t *testing.T) {
 				t.Fatalf("findings = %+v; want one PG101, acknowledged %v", found, tc.ack)
 			}
 		})
+	}
+}
+
+// TestProject_Lint_scoped holds lint's scoped inspection (only the tables a
+// statement names, nothing for tables the file creates) to the reference
+// that inspects the whole schema around every statement: on a file mixing
+// both kinds of statement, both find the same findings, and the ones each
+// statement deserves.
+func TestProject_Lint_scoped(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	base := `CREATE TABLE antiga (id bigint PRIMARY KEY, nome text, email text, pai_id bigint);
+CREATE TABLE outra (id bigint PRIMARY KEY);
+CREATE TABLE "Mista" (id int);
+CREATE TYPE cor AS ENUM ('azul');
+`
+	file := `CREATE TABLE nova (id bigint PRIMARY KEY, nome text NOT NULL);
+CREATE INDEX nova_nome_idx ON nova (nome);
+COMMENT ON TABLE nova IS 'nova';
+ALTER TABLE nova ADD COLUMN extra text NOT NULL;
+ALTER TABLE antiga DROP COLUMN email;
+INSERT INTO nova VALUES (1, 'a', 'b');
+ALTER TABLE antiga ADD COLUMN obrigatoria text NOT NULL;
+CREATE UNIQUE INDEX antiga_nome_key ON antiga (nome);
+ALTER TABLE antiga RENAME COLUMN pai_id TO pai;
+DROP TABLE outra;
+ALTER TABLE "Mista" DROP COLUMN id;
+ALTER TABLE nova DROP COLUMN extra;
+DROP TYPE cor;
+CREATE TABLE outra (id bigint PRIMARY KEY);
+DROP TABLE nova;
+`
+	findings := func(t *testing.T, all bool) []string {
+		p, path := newProject(t)
+		migration.LintInspectAll(p, all)
+		writeFile(t, filepath.Join(path, "20260101000000_base.sql"), base)
+		writeFile(t, filepath.Join(path, "20260102000000_next.sql"), file)
+		if err := migration.Rehash(p.Dir); err != nil {
+			t.Fatal(err)
+		}
+		res, err := p.Lint(ctx, migration.LintOptions{Latest: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		var out []string
+		for _, f := range res.Findings {
+			out = append(out, fmt.Sprintf("%d %s", f.Line, f.Code))
+		}
+		return out
+	}
+	scoped, all := findings(t, false), findings(t, true)
+	if !slices.Equal(scoped, all) {
+		t.Fatalf("scoped inspection found\n%v\nthe whole-schema reference found\n%v", scoped, all)
+	}
+	for _, want := range []string{"5 DS103", "7 MF103", "8 MF101", "9 BC102", "10 DS102", "11 DS103"} {
+		if !slices.Contains(scoped, want) {
+			t.Errorf("no %q among %v", want, scoped)
+		}
+	}
+	for _, f := range scoped {
+		if strings.HasPrefix(f, "4 ") || strings.HasPrefix(f, "12 ") || strings.HasPrefix(f, "15 ") {
+			t.Errorf("a finding on the table the file created: %s", f)
+		}
 	}
 }

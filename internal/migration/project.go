@@ -75,6 +75,10 @@ type Project struct {
 	// intervals), shortened by tests.
 	lockTuning locks.Lock
 
+	// lintInspectAll makes Lint inspect the whole schema around every
+	// statement; the test of the scoped inspection compares the two.
+	lintInspectAll bool
+
 	// skipVerify turns off Diff's fingerprint verification; only the
 	// benchmark that measures its cost sets it.
 	skipVerify bool
