@@ -10,7 +10,16 @@ import (
 // holding desired: before runs ahead of the table changes, after behind
 // them. Both are empty when the sets agree and the impact touches nothing.
 func Plan(current, desired Set, impact TableImpact) (before, after []Statement) {
+	return PlanOnline(current, desired, impact, nil)
+}
+
+// PlanOnline is Plan, creating the partitions of the tables in existed
+// ("schema.table", unquoted: the tables that exist before the plan) in
+// the form that does not block the parent's readers and writers (see
+// createPartition).
+func PlanOnline(current, desired Set, impact TableImpact, existed map[string]bool) (before, after []Statement) {
 	p := decide(current, desired, impact)
+	p.existed = existed
 	return p.before(), p.after()
 }
 
@@ -23,10 +32,13 @@ type planner struct {
 	replace  map[ID]bool // functions replaced in place
 	alter    map[ID]bool // sequences and extensions altered
 	early    map[ID]bool // functions the tables need: created before them
+
+	existed map[string]bool // tables existing before the plan (PlanOnline)
 }
 
 // impactable kinds break when a table or column under them changes.
-var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true}
+var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true,
+	Partition: true}
 
 func decide(current, desired Set, impact TableImpact) *planner {
 	p := &planner{cur: current, des: desired, impact: impact,
@@ -41,6 +53,8 @@ func decide(current, desired Set, impact TableImpact) *planner {
 			p.alter[id] = true
 		case (id.Kind == Function || id.Kind == Procedure) && c.Signature == d.Signature:
 			p.replace[id] = true
+		case boundChanged(c, d):
+			p.alter[id] = true
 		default:
 			p.drop[id] = true
 		}
@@ -154,8 +168,17 @@ func (p *planner) after() []Statement {
 		}
 	}
 	for _, id := range des {
+		if id.Kind == Partition && p.alter[id] {
+			out = append(out, p.detach(id))
+		}
+	}
+	for _, id := range des {
 		switch d := p.des[id]; {
 		case id.Kind == Extension || id.Kind == Sequence || p.early[id]:
+		case id.Kind == Partition && p.create[id]:
+			out = append(out, p.createPartition(id)...)
+		case id.Kind == Partition && p.alter[id]:
+			out = append(out, p.attach(id))
 		case p.create[id]:
 			out = append(out, stmt("Create", id, d.Create))
 		case p.replace[id]:

@@ -1,0 +1,157 @@
+package objects
+
+import (
+	"context"
+	"database/sql"
+	"encoding/json"
+	"strings"
+)
+
+// Partition is a table partition: a table attached to a partitioned
+// table (PARTITION OF), itself partitioned or not. Atlas's engine plans
+// the partitioned root tables, with their columns, constraints and
+// indexes, but not their partitions.
+const Partition Kind = "table partition"
+
+// PartitionOf describes a partition beyond its CREATE statement.
+type PartitionOf struct {
+	// Parent is the partitioned table (quoted, schema-qualified).
+	Parent string
+	// Schema and Table name the partition, unquoted.
+	Schema, Table string
+	// Bound is the partition bound: FOR VALUES … or DEFAULT.
+	Bound string
+	// Key is the partition's own PARTITION BY clause, "" when it is a
+	// leaf.
+	Key string
+	// Indexes names the partition's indexes attached to an index of the
+	// parent, by the parent's index (names unquoted; an index is in its
+	// table's schema): they come with that index.
+	Indexes map[string]string
+}
+
+// Partitioned reports whether the partition is itself partitioned.
+func (p *PartitionOf) Partitioned() bool { return p.Key != "" }
+
+// partitionsQuery lists the partitions of user schemas with their parent,
+// bound, own partition key, the parent's table name when the parent is a
+// root ("schema.table", unquoted; "" when the parent is a partition), and
+// the partition's indexes attached to the parent's, as a JSON object.
+var partitionsQuery = `
+SELECT x.oid::int8, format('%I.%I', n.nspname, x.relname), n.nspname, x.relname, format('%I.%I', pn.nspname, p.relname),
+       pg_get_expr(x.relpartbound, x.oid), COALESCE(pg_get_partkeydef(x.oid), ''),
+       CASE WHEN p.relispartition THEN '' ELSE pn.nspname || '.' || p.relname END,
+       COALESCE((SELECT json_object_agg(pi.relname, ci.relname)
+                 FROM pg_index i
+                 JOIN pg_class ci ON ci.oid = i.indexrelid
+                 JOIN pg_inherits ii ON ii.inhrelid = ci.oid
+                 JOIN pg_class pi ON pi.oid = ii.inhparent
+                 WHERE i.indrelid = x.oid), '{}')
+FROM pg_class x
+JOIN pg_namespace n ON n.oid = x.relnamespace
+JOIN pg_inherits h ON h.inhrelid = x.oid
+JOIN pg_class p ON p.oid = h.inhparent
+JOIN pg_namespace pn ON pn.oid = p.relnamespace
+WHERE x.relispartition AND x.relkind IN ('r', 'p') AND ` + userObjects("pg_class", "x.relnamespace")
+
+func (r *reader) partitions(ctx context.Context, q Querier) error {
+	return each(ctx, q, partitionsQuery, func(rows *sql.Rows) error {
+		var (
+			oid            int64
+			table, indexes string
+		)
+		part := &PartitionOf{}
+		o := &Object{ID: ID{Kind: Partition}, Partition: part}
+		if err := rows.Scan(&oid, &o.Name, &part.Schema, &part.Table, &part.Parent, &part.Bound, &part.Key, &table, &indexes); err != nil {
+			return err
+		}
+		if err := json.Unmarshal([]byte(indexes), &part.Indexes); err != nil {
+			return err
+		}
+		if table != "" {
+			o.Tables = []string{table}
+		}
+		o.Create = "CREATE TABLE " + o.Name + " PARTITION OF " + part.Parent + " " + part.Bound
+		if part.Partitioned() {
+			o.Create += " PARTITION BY " + part.Key
+		}
+		o.Drop = "DROP TABLE " + o.Name
+		r.add(key{classClass, oid}, o)
+		return nil
+	})
+}
+
+// boundChanged reports whether c and d are the same partition of the
+// same table, with the same partition key, but different bounds: the
+// partition is detached and attached again with its rows.
+func boundChanged(c, d *Object) bool {
+	cp, dp := c.Partition, d.Partition
+	return cp != nil && dp != nil && cp.Parent == dp.Parent && cp.Key == dp.Key && cp.Bound != dp.Bound
+}
+
+// detach detaches partition id from its parent, ahead of attaching it
+// with its new bound.
+func (p *planner) detach(id ID) Statement {
+	c := p.cur[id].Partition
+	return stmt("Detach", id, "ALTER TABLE "+c.Parent+" DETACH PARTITION "+id.Name)
+}
+
+// attach attaches a detached partition with its new bound.
+func (p *planner) attach(id ID) Statement {
+	d := p.des[id].Partition
+	return stmt("Attach", id, "ALTER TABLE "+d.Parent+" ATTACH PARTITION "+id.Name+" "+d.Bound)
+}
+
+// createPartition creates a partition. On a parent that exists before
+// the plan (in p.existed), it is created as a table of the parent's shape
+// and attached, which takes SHARE UPDATE EXCLUSIVE on the parent, where
+// PARTITION OF takes ACCESS EXCLUSIVE: reads and writes of the parent go
+// on. The new table is empty, so ATTACH finds nothing to check. ATTACH
+// creates the partition's indexes of the parent's indexes, named as
+// PARTITION OF names them.
+func (p *planner) createPartition(id ID) []Statement {
+	d := p.des[id]
+	if !p.parentExisted(d) {
+		return []Statement{stmt("Create", id, d.Create)}
+	}
+	create := "CREATE TABLE " + id.Name + " (LIKE " + d.Partition.Parent +
+		" INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED INCLUDING STORAGE INCLUDING COMPRESSION)"
+	if d.Partition.Partitioned() {
+		create += " PARTITION BY " + d.Partition.Key
+	}
+	return []Statement{
+		stmt("Create", id, create),
+		stmt("Attach", id, "ALTER TABLE "+d.Partition.Parent+" ATTACH PARTITION "+id.Name+" "+d.Partition.Bound),
+	}
+}
+
+// parentExisted reports whether the parent of partition d exists before
+// the plan: a table in p.existed, or a partition the plan keeps.
+func (p *planner) parentExisted(d *Object) bool {
+	if len(d.Tables) > 0 {
+		return p.existed[d.Tables[0]]
+	}
+	parent := ID{Partition, d.Partition.Parent}
+	return p.cur[parent] != nil && !p.create[parent]
+}
+
+// Partitions returns the partitions of s whose parent is table
+// ("schema.table", unquoted), a table that is not itself a partition, by
+// name.
+func (s Set) Partitions(table string) []*Object {
+	var out []*Object
+	for _, id := range s.IDs() {
+		if o := s[id]; id.Kind == Partition && len(o.Tables) > 0 && o.Tables[0] == table {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
+// commentKeyword is the COMMENT ON keyword of objects of kind k.
+func (k Kind) commentKeyword() string {
+	if k == Partition {
+		return "TABLE"
+	}
+	return strings.ToUpper(string(k))
+}
