@@ -208,7 +208,11 @@ func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB
 		return d, nil, fmt.Errorf("loading schema: %w", err)
 	}
 	unsupported, err := unsupportedObjects(ctx, d.db)
-	return d, unsupported, err
+	if err != nil {
+		return d, nil, err
+	}
+	extras, err := partitionExtras(ctx, d.db)
+	return d, append(unsupported, extras...), err
 }
 
 // planDiff plans the files leading from the current state to the desired
@@ -230,13 +234,14 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 	if err != nil {
 		return nil, err
 	}
-	main, online := changes, []*migrate.Change(nil)
+	main, online, existed := changes, []*migrate.Change(nil), tableSet(nil)
 	if !opts.Plain {
-		if main, online, err = onlineChanges(ctx, st.cur.drv, changes, tablesOf(st.current)); err != nil {
+		existed = tablesOf(st.current)
+		if main, online, err = onlineChanges(ctx, st.cur.drv, changes, existed, st.desObjs); err != nil {
 			return nil, err
 		}
 	}
-	plan, err := planWithObjects(ctx, st.cur.drv, name, main, st.curObjs, st.desObjs, func(o *migrate.PlanOptions) {
+	plan, err := planWithObjects(ctx, st.cur.drv, name, main, st.curObjs, st.desObjs, existed, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred
 		o.Indent = "  "
 	})

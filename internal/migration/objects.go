@@ -40,9 +40,11 @@ func (s *diffStates) readObjects(ctx context.Context) error {
 // one plan: new schemas first (objects may live in them), then the objects'
 // drops and what the tables need (extensions, sequences, the functions
 // their defaults call), the table changes, and the objects built on
-// tables. It returns nil when there is nothing to do.
-func planWithObjects(ctx context.Context, drv migrate.Driver, name string, changes []schema.Change, cur, des objects.Set, opts ...migrate.PlanOption) (*migrate.Plan, error) {
-	before, after := objects.Plan(cur, des, objects.ImpactOf(changes))
+// tables. New partitions of the tables in existed take the online form
+// (objects.PlanOnline); existed is nil for the plain form. It returns nil
+// when there is nothing to do.
+func planWithObjects(ctx context.Context, drv migrate.Driver, name string, changes []schema.Change, cur, des objects.Set, existed tableSet, opts ...migrate.PlanOption) (*migrate.Plan, error) {
+	before, after := objects.PlanOnline(cur, des, objects.ImpactOf(changes), existed)
 	if len(changes)+len(before)+len(after) == 0 {
 		return nil, nil
 	}

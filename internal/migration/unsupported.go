@@ -68,9 +68,6 @@ SELECT kind, name FROM (
   FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN ns n ON n.oid = c.relnamespace
   WHERE co.contype = 'x'
   UNION ALL
-  SELECT 'table partition', format('%I.%I', n.nspname, c.relname)
-  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace WHERE c.relispartition
-  UNION ALL
   SELECT 'table inheritance', format('%I.%I', n.nspname, c.relname)
   FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN ns n ON n.oid = c.relnamespace
   WHERE NOT c.relispartition
