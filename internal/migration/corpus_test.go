@@ -109,9 +109,9 @@ CREATE TRIGGER produtos_atualizado BEFORE UPDATE ON produtos
 const corpusPartitions = `
 CREATE TABLE vendas (
   id bigint GENERATED ALWAYS AS IDENTITY,
-  produto_id bigint NOT NULL REFERENCES produtos (id),
+  produto_id bigint NOT NULL REFERENCES produtos (id) ON DELETE CASCADE,
   vendido_em date NOT NULL,
-  quantidade integer NOT NULL CHECK (quantidade > 0),
+  unidades integer NOT NULL CHECK (unidades > 0),
   canal text NOT NULL DEFAULT 'loja',
   PRIMARY KEY (id, vendido_em)
 ) PARTITION BY RANGE (vendido_em);
@@ -317,22 +317,27 @@ CREATE TABLE eventos_0 PARTITION OF eventos FOR VALUES WITH (MODULUS 2, REMAINDE
 CREATE TABLE eventos_1 PARTITION OF eventos FOR VALUES WITH (MODULUS 2, REMAINDER 1);
 `, want: planned},
 	{name: "partition added", needs: featurePartitions, add: "CREATE TABLE vendas_2027 PARTITION OF vendas FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');\n", want: planned,
-		rows: "INSERT INTO vendas (produto_id, vendido_em, quantidade) SELECT id, '2025-06-01', 1 FROM produtos LIMIT 1"},
+		rows: "INSERT INTO vendas (produto_id, vendido_em, unidades) SELECT id, '2025-06-01', 1 FROM produtos LIMIT 1"},
 	{name: "default partition added", needs: featurePartitions, add: "CREATE TABLE vendas_outras PARTITION OF vendas DEFAULT;\n", want: planned},
 	{name: "partition removed", needs: featurePartitions, edits: []string{"CREATE TABLE vendas_2025 PARTITION OF vendas FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n", ""}, want: planned},
 	// The bound changes by DETACH and ATTACH: the partition keeps its rows.
 	{name: "partition bound changed", needs: featurePartitions, edits: []string{"FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')", "FOR VALUES FROM ('2026-01-01') TO ('2027-07-01')"}, want: planned,
-		rows: "INSERT INTO produtos (sku, nome, preco) VALUES (left(md5(random()::text), 20), 'p', 1); INSERT INTO vendas (produto_id, vendido_em, quantidade) SELECT max(id), '2026-03-01', 7 FROM produtos",
-		kept: "SELECT count(*) >= 1 FROM vendas_2026 WHERE quantidade = 7 AND vendido_em = '2026-03-01'"},
+		rows: "INSERT INTO produtos (sku, nome, preco) VALUES (left(md5(random()::text), 20), 'p', 1); INSERT INTO vendas (produto_id, vendido_em, unidades) SELECT max(id), '2026-03-01', 7 FROM produtos",
+		kept: "SELECT count(*) >= 1 FROM vendas_2026 WHERE unidades = 7 AND vendido_em = '2026-03-01'"},
 	{name: "sub-partitioned partition added", needs: featurePartitions, add: `CREATE TABLE vendas_2027 PARTITION OF vendas FOR VALUES FROM ('2027-01-01') TO ('2028-01-01') PARTITION BY RANGE (vendido_em);
 CREATE TABLE vendas_2027_1 PARTITION OF vendas_2027 FOR VALUES FROM ('2027-01-01') TO ('2027-07-01');
 CREATE TABLE vendas_2027_2 PARTITION OF vendas_2027 DEFAULT;
 COMMENT ON TABLE vendas_2027_2 IS 'O segundo semestre.';
 `, want: planned},
 	{name: "index added to a partitioned table", needs: featurePartitions, add: "CREATE INDEX vendas_canal_idx ON vendas (canal, vendido_em);\n", want: planned,
-		rows: "INSERT INTO vendas (produto_id, vendido_em, quantidade) SELECT id, '2026-02-01', 1 FROM produtos LIMIT 1"},
+		rows: "INSERT INTO vendas (produto_id, vendido_em, unidades) SELECT id, '2026-02-01', 1 FROM produtos LIMIT 1"},
 	{name: "index and partition added to a partitioned table", needs: featurePartitions, add: "CREATE INDEX vendas_canal_idx ON vendas (canal);\nCREATE TABLE vendas_2027 PARTITION OF vendas FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');\n", want: planned},
-	{name: "partition's own index added", needs: featurePartitions, add: "CREATE INDEX vendas_2026_quantidade_idx ON vendas_2026 (quantidade);\n", want: planned},
+	{name: "index added to a partitioned table with a sub-partitioned partition", needs: featurePartitions, add: `CREATE TABLE vendas_2027 PARTITION OF vendas FOR VALUES FROM ('2027-01-01') TO ('2028-01-01') PARTITION BY RANGE (vendido_em);
+CREATE TABLE vendas_2027_1 PARTITION OF vendas_2027 FOR VALUES FROM ('2027-01-01') TO ('2027-07-01');
+CREATE INDEX vendas_canal_idx ON vendas (canal);
+`, want: planned},
+	{name: "partitioned table dropped", needs: featurePartitions, edits: []string{corpusPartitions, ""}, want: planned},
+	{name: "partition's own index added", needs: featurePartitions, add: "CREATE INDEX vendas_2026_unidades_idx ON vendas_2026 (unidades);\n", want: planned},
 	{name: "partition comment changed", needs: featurePartitions, edits: []string{"'O ano corrente.'", "'Ano de 2026.'"}, want: planned},
 	{name: "partition's own check", needs: featurePartitions, add: "ALTER TABLE vendas_2026 ADD CONSTRAINT vendas_2026_canal_check CHECK (canal <> '');\n", want: refused,
 		names: []string{"constraint vendas_2026_canal_check of partition public.vendas_2026"}},

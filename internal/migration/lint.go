@@ -229,6 +229,10 @@ func fileChanges(ctx context.Context, d *scratchDB, f migrate.File) (*sqlcheck.F
 	}
 	pf := &sqlcheck.File{File: f, From: before}
 	prev := before
+	prevParts, err := partitionTables(ctx, d.db)
+	if err != nil {
+		return nil, err
+	}
 	for _, s := range stmts {
 		if _, err := d.db.ExecContext(ctx, s.Text); err != nil {
 			return nil, &StatementError{File: f.Name(), Line: lineAt(f.Bytes(), s.Pos), Stmt: s.Text, Err: err}
@@ -241,8 +245,13 @@ func fileChanges(ctx context.Context, d *scratchDB, f migrate.File) (*sqlcheck.F
 		if err != nil {
 			return nil, err
 		}
+		parts, err := partitionTables(ctx, d.db)
+		if err != nil {
+			return nil, err
+		}
+		changes = append(changes, partitionChanges(prevParts, parts)...)
 		pf.Changes = append(pf.Changes, &sqlcheck.Change{Stmt: s, Changes: renames(s.Text, changes)})
-		prev = next
+		prev, prevParts = next, parts
 	}
 	pf.To = prev
 	if pf.Sum, err = realmDiff(d.drv, before, prev); err != nil {

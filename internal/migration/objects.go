@@ -83,7 +83,11 @@ func planned(stmts []objects.Statement) []*migrate.Change {
 func droppedObjects(cur, des objects.Set) []string {
 	var warns []string
 	for _, id := range objects.Removed(cur, des) {
-		warns = append(warns, "drops "+id.String())
+		w := "drops " + id.String()
+		if id.Kind == objects.Partition {
+			w += " and its rows"
+		}
+		warns = append(warns, w)
 	}
 	return warns
 }

@@ -148,6 +148,18 @@ func (s Set) Partitions(table string) []*Object {
 	return out
 }
 
+// Children returns the partitions of s whose parent is the partition
+// parent (quoted, schema-qualified, as ID.Name), by name.
+func (s Set) Children(parent string) []*Object {
+	var out []*Object
+	for _, id := range s.IDs() {
+		if o := s[id]; id.Kind == Partition && o.Partition.Parent == parent {
+			out = append(out, o)
+		}
+	}
+	return out
+}
+
 // commentKeyword is the COMMENT ON keyword of objects of kind k.
 func (k Kind) commentKeyword() string {
 	if k == Partition {
