@@ -16,7 +16,7 @@ type UnsupportedError struct {
 func (e *UnsupportedError) Error() string {
 	return fmt.Sprintf("the schema holds %d object(s) the migration engine cannot carry into migrations "+
 		"(supported: tables with columns, constraints, indexes, comments, enum types; extensions, "+
-		"sequences, views, materialized views, functions, procedures, triggers):\n  %s\n"+
+		"sequences, views, materialized views, functions, procedures, triggers, table partitions):\n  %s\n"+
 		"remove them from the schema file, or create them in a hand-written migration (`migrate new`)",
 		len(e.Objects), strings.Join(e.Objects, "\n  "))
 }
