@@ -2,6 +2,7 @@ package migration_test
 
 import (
 	"context"
+	"errors"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/migration"
@@ -128,6 +130,47 @@ func TestDiff_partitionDropped(t *testing.T) {
 	}
 	if len(destructive) != 1 || destructive[0].Code != "DS102" || !strings.Contains(destructive[0].Text, `"sessoes_1"`) || destructive[0].Acknowledged {
 		t.Fatalf("lint findings = %v; want one unacknowledged DS102 naming sessoes_1", lint.Findings)
+	}
+}
+
+// TestDiff_partitionAddedWhileWriting checks the lock of the online form
+// of a new partition on a second session's open write to the parent: the
+// online plan (CREATE TABLE … LIKE, ATTACH PARTITION) applies under a
+// short lock_timeout without waiting for it; the plain plan (PARTITION
+// OF, ACCESS EXCLUSIVE on the parent) times out.
+func TestDiff_partitionAddedWhileWriting(t *testing.T) {
+	t.Parallel()
+	for _, plain := range []bool{false, true} {
+		name := "online applies"
+		if plain {
+			name = "plain times out"
+		}
+		t.Run(name, func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			p, _ := newProject(t)
+			writeFile(t, p.Schema, partitionedBase)
+			url := diffApplied(t, p, migration.DiffOptions{})
+			testkit.Exec(t, testkit.Session(t, url, "rows"), `INSERT INTO estacoes VALUES (1, 'a')`)
+			writeFile(t, p.Schema, partitionedBase+"CREATE TABLE medidas_2026 PARTITION OF medidas FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');\n")
+			if _, err := p.Diff(ctx, "add", migration.DiffOptions{Plain: plain}); err != nil {
+				t.Fatalf("diff: %v", err)
+			}
+			end, _ := openTx(t, url, "writer", `INSERT INTO medidas (estacao_id, medido_em) VALUES (1, '2025-05-01')`)
+			defer end()
+			p.LockTimeout, p.Retries = 300*time.Millisecond, -1
+			_, err := p.Apply(ctx, url, migration.ApplyOptions{})
+			var aerr *migration.ApplyError
+			switch {
+			case !plain && err != nil:
+				t.Fatalf("online apply while a write is open: %v", err)
+			case plain && (!errors.As(err, &aerr) || aerr.Cause != migration.CauseLockTimeout):
+				t.Fatalf("plain apply while a write is open = %v; want a lock timeout", err)
+			}
+			if err := end(); err != nil {
+				t.Fatal(err)
+			}
+		})
 	}
 }
 

@@ -106,9 +106,11 @@ func (p *planner) attach(id ID) Statement {
 // the plan (in p.existed), it is created as a table of the parent's shape
 // and attached, which takes SHARE UPDATE EXCLUSIVE on the parent, where
 // PARTITION OF takes ACCESS EXCLUSIVE: reads and writes of the parent go
-// on. The new table is empty, so ATTACH finds nothing to check. ATTACH
-// creates the partition's indexes of the parent's indexes, named as
-// PARTITION OF names them.
+// on. The new table is empty, so ATTACH finds nothing to check in it; a
+// DEFAULT partition of the parent, though, is locked ACCESS EXCLUSIVE and
+// scanned for rows of the new bound, either way. ATTACH creates the
+// partition's indexes of the parent's indexes, named as PARTITION OF names
+// them.
 func (p *planner) createPartition(id ID) []Statement {
 	d := p.des[id]
 	if !p.parentExisted(d) {
