@@ -241,13 +241,14 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 			return nil, err
 		}
 	}
-	plan, err := planWithObjects(ctx, st.cur.drv, name, main, st.curObjs, st.desObjs, existed, func(o *migrate.PlanOptions) {
+	plan, later, err := planWithObjects(ctx, st.cur.drv, name, main, st.curObjs, st.desObjs, existed, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred
 		o.Indent = "  "
 	})
 	if err != nil {
 		return nil, err
 	}
+	online = append(online, later...)
 	switch {
 	case plan == nil && len(online) == 0:
 		return nil, mismatch

@@ -24,6 +24,9 @@ type PartitionOf struct {
 	// Key is the partition's own PARTITION BY clause, "" when it is a
 	// leaf.
 	Key string
+	// Constraint is the partition constraint its bound implies, as
+	// pg_get_partition_constraintdef prints it.
+	Constraint string
 	// Indexes names the partition's indexes attached to an index of the
 	// parent, by the parent's index (names unquoted; an index is in its
 	// table's schema): they come with that index.
@@ -40,6 +43,7 @@ func (p *PartitionOf) Partitioned() bool { return p.Key != "" }
 var partitionsQuery = `
 SELECT x.oid::int8, format('%I.%I', n.nspname, x.relname), n.nspname, x.relname, format('%I.%I', pn.nspname, p.relname),
        pg_get_expr(x.relpartbound, x.oid), COALESCE(pg_get_partkeydef(x.oid), ''),
+       COALESCE(pg_get_partition_constraintdef(x.oid), ''),
        CASE WHEN p.relispartition THEN '' ELSE pn.nspname || '.' || p.relname END,
        COALESCE((SELECT json_object_agg(pi.relname, ci.relname)
                  FROM pg_index i
@@ -62,7 +66,7 @@ func (r *reader) partitions(ctx context.Context, q Querier) error {
 		)
 		part := &PartitionOf{}
 		o := &Object{ID: ID{Kind: Partition}, Partition: part}
-		if err := rows.Scan(&oid, &o.Name, &part.Schema, &part.Table, &part.Parent, &part.Bound, &part.Key, &table, &indexes); err != nil {
+		if err := rows.Scan(&oid, &o.Name, &part.Schema, &part.Table, &part.Parent, &part.Bound, &part.Key, &part.Constraint, &table, &indexes); err != nil {
 			return err
 		}
 		if err := json.Unmarshal([]byte(indexes), &part.Indexes); err != nil {
@@ -87,6 +91,81 @@ func (r *reader) partitions(ctx context.Context, q Querier) error {
 func boundChanged(c, d *Object) bool {
 	cp, dp := c.Partition, d.Partition
 	return cp != nil && dp != nil && cp.Parent == dp.Parent && cp.Key == dp.Key && cp.Bound != dp.Bound
+}
+
+// onlineBound reports whether the changed bound of partition id takes the
+// online form (see laterBound): in PlanOnline, on a parent that exists,
+// for range and list bounds whose constraint names no table by oid (a
+// hash-partitioned ancestor's does), when the plan creates no partition of
+// the same parent (it could overlap the bound the partition still has
+// until the later statements run).
+func (p *planner) onlineBound(id ID) bool {
+	c, d := p.cur[id], p.des[id]
+	if p.existed == nil || !p.parentExisted(d) || strings.Contains(d.Partition.Constraint, "satisfies_hash_partition") ||
+		strings.Contains(d.Partition.Bound, "$bound$") {
+		return false
+	}
+	for _, o := range []*Object{c, d} {
+		if !strings.HasPrefix(o.Partition.Bound, "FOR VALUES FROM") && !strings.HasPrefix(o.Partition.Bound, "FOR VALUES IN") {
+			return false
+		}
+	}
+	for other, o := range p.des {
+		if other.Kind == Partition && p.create[other] && o.Partition.Parent == d.Partition.Parent {
+			return false
+		}
+	}
+	return true
+}
+
+// boundCheck is the helper CHECK of partition id's new bound.
+func boundCheck(d *Object) string {
+	name := d.Partition.Table + "_bound"
+	if len(name) > 63 {
+		name = name[:63]
+	}
+	return `"` + strings.ReplaceAll(name, `"`, `""`) + `"`
+}
+
+// checkBound adds, in the transactional file, the CHECK that the rows of
+// partition id fit its new bound, NOT VALID: a moment's ACCESS EXCLUSIVE
+// on the partition.
+func (p *planner) checkBound(id ID) Statement {
+	d := p.des[id]
+	return stmt("Check the new bound of", id, "ALTER TABLE "+id.Name+" ADD CONSTRAINT "+boundCheck(d)+
+		" CHECK ("+d.Partition.Constraint+") NOT VALID")
+}
+
+// laterBound changes the bound of partition id online, after the
+// transactional file: the helper CHECK is validated (SHARE UPDATE
+// EXCLUSIVE: writes go on), then one statement detaches the partition and
+// attaches it with its new bound, which the validated CHECK spares ATTACH's
+// scan of its rows, and drops the CHECK. That statement holds ACCESS
+// EXCLUSIVE on the parent for a catalog update; a DEFAULT partition of the
+// parent is still scanned for rows of the new bound.
+func (p *planner) laterBound(id ID) []Statement {
+	d := p.des[id]
+	check := boundCheck(d)
+	return []Statement{
+		stmt("Validate the new bound of", id, "ALTER TABLE "+id.Name+" VALIDATE CONSTRAINT "+check),
+		{Comment: "Detach and attach " + id.String() + " with its new bound, and drop the check", SQL: "DO $bound$\nBEGIN\n" +
+			"  ALTER TABLE " + d.Partition.Parent + " DETACH PARTITION " + id.Name + ";\n" +
+			"  ALTER TABLE " + d.Partition.Parent + " ATTACH PARTITION " + id.Name + " " + d.Partition.Bound + ";\n" +
+			"  ALTER TABLE " + id.Name + " DROP CONSTRAINT " + check + ";\n" +
+			"END\n$bound$"},
+	}
+}
+
+// later returns the statements of the online form that run after the
+// transactional file, each in its own transaction.
+func (p *planner) later() []Statement {
+	var out []Statement
+	for _, id := range order(p.des) {
+		if id.Kind == Partition && p.alter[id] && p.onlineBound(id) {
+			out = append(out, p.laterBound(id)...)
+		}
+	}
+	return out
 }
 
 // detach detaches partition id from its parent, ahead of attaching it

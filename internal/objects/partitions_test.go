@@ -1,9 +1,15 @@
 package objects_test
 
 import (
+	"context"
+	"slices"
 	"strings"
 	"testing"
 
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
+
+	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/objects"
 	"github.com/versiona/versiona/internal/testkit"
 )
@@ -75,8 +81,11 @@ func TestPlanOnline_Partitions(t *testing.T) {
 	const desired = parent + `CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') PARTITION BY LIST (k);
 		CREATE TABLE m_2025_a PARTITION OF m_2025 FOR VALUES IN ('a');`
 	cur, des := build(t, parent), build(t, desired)
-	before, after := objects.PlanOnline(read(t, cur), read(t, des), objects.TableImpact{}, map[string]bool{"public.m": true})
+	before, after, later := objects.PlanOnline(read(t, cur), read(t, des), objects.TableImpact{}, map[string]bool{"public.m": true})
 	plan := objects.String(before) + "-- tables\n" + objects.String(after)
+	if len(later) > 0 {
+		t.Fatalf("later statements for new partitions:\n%s", objects.String(later))
+	}
 	for _, w := range []string{"CREATE TABLE public.m_2025 (LIKE public.m INCLUDING DEFAULTS INCLUDING CONSTRAINTS", ") PARTITION BY LIST (k)",
 		"ALTER TABLE public.m ATTACH PARTITION public.m_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-01-01')",
 		"CREATE TABLE public.m_2025_a PARTITION OF public.m_2025 FOR VALUES IN ('a')"} {
@@ -92,5 +101,101 @@ func TestPlanOnline_Partitions(t *testing.T) {
 		WHERE connamespace = 'public'::regnamespace ORDER BY 1`
 	if got, want := testkit.Lines(t, cur, constraints), testkit.Lines(t, des, constraints); strings.Join(got, "\n") != strings.Join(want, "\n") {
 		t.Fatalf("constraints differ:\ngot:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
+
+// TestPlanOnline_PartitionBound checks the online form of a changed bound:
+// a CHECK of the new bound added NOT VALID, validated later (the scan, with
+// writes going on), then the partition detached and attached in one
+// statement whose ATTACH finds the CHECK and scans nothing (PostgreSQL
+// says which at DEBUG1; TestPlanOnline_PartitionBoundScan shows the plain
+// form's scan), rows kept.
+func TestPlanOnline_PartitionBound(t *testing.T) {
+	t.Parallel()
+	const y25 = `CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01') PARTITION BY LIST (k);
+		CREATE TABLE m_2025_a PARTITION OF m_2025 FOR VALUES IN ('a');
+		CREATE TABLE m_2025_b PARTITION OF m_2025 FOR VALUES IN ('b', 'c');`
+	url := dbtest.URL(t)
+	cur := testkit.OpenSQL(t, url)
+	if _, err := cur.Exec(parent + y25 + `INSERT INTO m VALUES ('2025-06-01', 7, 'a'), ('2025-07-01', 8, 'b');`); err != nil {
+		t.Fatal(err)
+	}
+	des := build(t, parent+strings.Replace(strings.Replace(y25, "'2026-01-01'", "'2026-07-01'", 1), "('b', 'c')", "('b', 'c', 'd')", 1))
+	before, after, later := objects.PlanOnline(read(t, cur), read(t, des), objects.TableImpact{}, map[string]bool{"public.m": true})
+	plan := objects.String(before) + "-- tables\n" + objects.String(after) + "-- later\n" + objects.String(later)
+	for _, w := range []string{"-- tables", `ALTER TABLE public.m_2025 ADD CONSTRAINT "m_2025_bound" CHECK (`, ") NOT VALID",
+		"-- later", `ALTER TABLE public.m_2025 VALIDATE CONSTRAINT "m_2025_bound"`,
+		"ALTER TABLE public.m DETACH PARTITION public.m_2025;", "ATTACH PARTITION public.m_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-07-01');",
+		`ALTER TABLE public.m_2025 DROP CONSTRAINT "m_2025_bound"`} {
+		if !strings.Contains(plan, w) {
+			t.Fatalf("plan lacks %q:\n%s", w, plan)
+		}
+	}
+	apply(t, cur, before, "", after)
+	var attached []string
+	for _, s := range later {
+		notices := debugNotices(t, url, s.SQL)
+		if !strings.Contains(s.SQL, "ATTACH PARTITION") {
+			continue
+		}
+		for _, n := range notices {
+			if strings.HasPrefix(n, "verifying table") {
+				t.Fatalf("ATTACH scanned: %q\n%s", n, s.SQL)
+			}
+			if table, ok := strings.CutSuffix(n, " is implied by existing constraints"); ok {
+				attached = append(attached, strings.TrimPrefix(table, "partition constraint for table "))
+			}
+		}
+	}
+	if want := []string{`"m_2025"`, `"m_2025_b"`}; !slices.Equal(attached, want) {
+		t.Fatalf("ATTACH found the partition constraint implied for %v; want %v\nplan:\n%s", attached, want, plan)
+	}
+	if got, want := oracle(t, cur), oracle(t, des); got != want {
+		t.Fatalf("planned database differs from desired\nplan:\n%s\ngot:\n%s\nwant:\n%s", plan, got, want)
+	}
+	if rows := testkit.Lines(t, cur, `SELECT tableoid::regclass::text || ' ' || v FROM m ORDER BY v`); strings.Join(rows, ",") != "m_2025_a 7,m_2025_b 8" {
+		t.Fatalf("rows = %v; want them kept", rows)
+	}
+}
+
+// debugNotices runs stmt on its own session at client_min_messages debug1
+// and returns the messages PostgreSQL sent.
+func debugNotices(t *testing.T, url, stmt string) []string {
+	t.Helper()
+	ctx := context.Background()
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var notices []string
+	cfg.OnNotice = func(_ *pgconn.PgConn, n *pgconn.Notice) { notices = append(notices, n.Message) }
+	conn, err := pgx.ConnectConfig(ctx, cfg)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer conn.Close(ctx)
+	if _, err := conn.Exec(ctx, "SET client_min_messages = debug1"); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := conn.Exec(ctx, stmt); err != nil {
+		t.Fatalf("%v\n%s", err, stmt)
+	}
+	return notices
+}
+
+// TestPlanOnline_PartitionBoundScan shows the oracle of
+// TestPlanOnline_PartitionBound on the plain form: without the validated
+// CHECK, ATTACH scans the partition.
+func TestPlanOnline_PartitionBoundScan(t *testing.T) {
+	t.Parallel()
+	url := dbtest.URL(t)
+	if _, err := testkit.OpenSQL(t, url).Exec(parent + `CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+		INSERT INTO m VALUES ('2025-06-01', 7, 'a');`); err != nil {
+		t.Fatal(err)
+	}
+	notices := debugNotices(t, url, "DO $$ BEGIN ALTER TABLE m DETACH PARTITION m_2025; "+
+		"ALTER TABLE m ATTACH PARTITION m_2025 FOR VALUES FROM ('2025-01-01') TO ('2026-07-01'); END $$")
+	if !slices.Contains(notices, `verifying table "m_2025"`) {
+		t.Fatalf("plain DETACH and ATTACH: notices %q; want the scan of m_2025", notices)
 	}
 }

@@ -10,17 +10,21 @@ import (
 // holding desired: before runs ahead of the table changes, after behind
 // them. Both are empty when the sets agree and the impact touches nothing.
 func Plan(current, desired Set, impact TableImpact) (before, after []Statement) {
-	return PlanOnline(current, desired, impact, nil)
+	before, after, _ = PlanOnline(current, desired, impact, nil)
+	return before, after
 }
 
-// PlanOnline is Plan, creating the partitions of the tables in existed
+// PlanOnline is Plan, changing the partitions of the tables in existed
 // ("schema.table", unquoted: the tables that exist before the plan) in
-// the form that does not block the parent's readers and writers (see
-// createPartition).
-func PlanOnline(current, desired Set, impact TableImpact, existed map[string]bool) (before, after []Statement) {
+// the form that does not block the parent's readers and writers for
+// longer than a catalog update: new partitions are attached (see
+// createPartition), changed bounds validated first (see laterBound). later
+// are the statements to run after the transactional file, each in its own
+// transaction; none when existed is nil.
+func PlanOnline(current, desired Set, impact TableImpact, existed map[string]bool) (before, after, later []Statement) {
 	p := decide(current, desired, impact)
 	p.existed = existed
-	return p.before(), p.after()
+	return p.before(), p.after(), p.later()
 }
 
 // planner holds what happens to each object.
@@ -168,7 +172,7 @@ func (p *planner) after() []Statement {
 		}
 	}
 	for _, id := range des {
-		if id.Kind == Partition && p.alter[id] {
+		if id.Kind == Partition && p.alter[id] && !p.onlineBound(id) {
 			out = append(out, p.detach(id))
 		}
 	}
@@ -177,6 +181,8 @@ func (p *planner) after() []Statement {
 		case id.Kind == Extension || id.Kind == Sequence || p.early[id]:
 		case id.Kind == Partition && p.create[id]:
 			out = append(out, p.createPartition(id)...)
+		case id.Kind == Partition && p.alter[id] && p.onlineBound(id):
+			out = append(out, p.checkBound(id))
 		case id.Kind == Partition && p.alter[id]:
 			out = append(out, p.attach(id))
 		case p.create[id]:
