@@ -337,7 +337,7 @@ CREATE TABLE vendas_2027_1 PARTITION OF vendas_2027 FOR VALUES FROM ('2027-01-01
 CREATE INDEX vendas_canal_idx ON vendas (canal);
 `, want: planned},
 	{name: "partitioned table dropped", needs: featurePartitions, edits: []string{corpusPartitions, ""}, want: planned},
-	{name: "partition's own index added", needs: featurePartitions, add: "CREATE INDEX vendas_2026_unidades_idx ON vendas_2026 (unidades);\n", want: planned},
+	{name: "partition's own index added", needs: featurePartitions, add: "CREATE INDEX vendas_2026_unidades_idx ON vendas_2026 (unidades);\nCOMMENT ON INDEX vendas_2026_unidades_idx IS 'Por unidades.';\n", want: planned},
 	{name: "partition comment changed", needs: featurePartitions, edits: []string{"'O ano corrente.'", "'Ano de 2026.'"}, want: planned},
 	{name: "partition's own check", needs: featurePartitions, add: "ALTER TABLE vendas_2026 ADD CONSTRAINT vendas_2026_canal_check CHECK (canal <> '');\n", want: refused,
 		names: []string{"constraint vendas_2026_canal_check of partition public.vendas_2026"}},

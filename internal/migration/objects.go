@@ -47,7 +47,7 @@ func (s *diffStates) readObjects(ctx context.Context) error {
 func planWithObjects(ctx context.Context, drv migrate.Driver, name string, changes []schema.Change, cur, des objects.Set, existed tableSet, opts ...migrate.PlanOption) (*migrate.Plan, []*migrate.Change, error) {
 	before, after, later := objects.PlanOnline(cur, des, objects.ImpactOf(changes), existed)
 	if len(changes)+len(before)+len(after) == 0 {
-		return nil, nil, nil
+		return nil, planned(later), nil
 	}
 	var schemas, rest []schema.Change
 	for _, c := range changes {

@@ -161,11 +161,31 @@ func (p *planner) laterBound(id ID) []Statement {
 func (p *planner) later() []Statement {
 	var out []Statement
 	for _, id := range order(p.des) {
-		if id.Kind == Partition && p.alter[id] && p.onlineBound(id) {
+		switch {
+		case id.Kind == Partition && p.alter[id] && p.onlineBound(id):
 			out = append(out, p.laterBound(id)...)
+		case p.laterIndex(id):
+			create := strings.Replace(p.des[id].Create, "INDEX ", "INDEX CONCURRENTLY ", 1)
+			out = append(append(out, stmt("Create", id, create)), p.comments(id)...)
 		}
 	}
 	return out
+}
+
+// laterIndex reports whether the desired index id is built CONCURRENTLY,
+// with its comments, after the transactional file: in PlanOnline, a new
+// index of a partition of its own, when the partition exists before the
+// plan.
+func (p *planner) laterIndex(id ID) bool {
+	if p.existed == nil || id.Kind != Index || !p.create[id] {
+		return false
+	}
+	for _, dep := range p.des[id].Deps {
+		if dep.Kind == Partition && p.cur[dep] != nil && !p.create[dep] {
+			return true
+		}
+	}
+	return false
 }
 
 // detach detaches partition id from its parent, ahead of attaching it

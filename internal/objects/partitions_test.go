@@ -199,3 +199,28 @@ func TestPlanOnline_PartitionBoundScan(t *testing.T) {
 		t.Fatalf("plain DETACH and ATTACH: notices %q; want the scan of m_2025", notices)
 	}
 }
+
+// TestPlanOnline_PartitionIndex checks that a new index of an existing
+// partition of its own is built CONCURRENTLY after the transactional file,
+// with its comment.
+func TestPlanOnline_PartitionIndex(t *testing.T) {
+	t.Parallel()
+	const y25 = `CREATE TABLE m_2025 PARTITION OF m FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');`
+	cur, des := build(t, parent+y25), build(t, parent+y25+`CREATE INDEX m_2025_k_idx ON m_2025 (k); COMMENT ON INDEX m_2025_k_idx IS 'by kind';`)
+	before, after, later := objects.PlanOnline(read(t, cur), read(t, des), objects.TableImpact{}, map[string]bool{"public.m": true})
+	if len(before)+len(after) > 0 {
+		t.Fatalf("transactional statements:\n%s%s", objects.String(before), objects.String(after))
+	}
+	want := "CREATE INDEX CONCURRENTLY m_2025_k_idx ON public.m_2025 USING btree (k);\n-- Set comment on index \"public.m_2025_k_idx\"\nCOMMENT ON INDEX public.m_2025_k_idx IS 'by kind';\n"
+	if got := objects.String(later); !strings.HasSuffix(got, want) {
+		t.Fatalf("later:\n%s\nwant it to end with:\n%s", got, want)
+	}
+	for _, s := range later {
+		if _, err := cur.Exec(s.SQL); err != nil { // each on its own, outside a transaction
+			t.Fatalf("%v\n%s", err, s.SQL)
+		}
+	}
+	if got, want := oracle(t, cur), oracle(t, des); got != want {
+		t.Fatalf("planned database differs from desired\ngot:\n%s\nwant:\n%s", got, want)
+	}
+}

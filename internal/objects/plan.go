@@ -185,6 +185,7 @@ func (p *planner) after() []Statement {
 			out = append(out, p.checkBound(id))
 		case id.Kind == Partition && p.alter[id]:
 			out = append(out, p.attach(id))
+		case p.laterIndex(id):
 		case p.create[id]:
 			out = append(out, stmt("Create", id, d.Create))
 		case p.replace[id]:
@@ -192,7 +193,9 @@ func (p *planner) after() []Statement {
 		}
 	}
 	for _, id := range p.des.IDs() {
-		out = append(out, p.comments(id)...)
+		if !p.laterIndex(id) {
+			out = append(out, p.comments(id)...)
+		}
 	}
 	cur := order(p.cur)
 	for i := len(cur) - 1; i >= 0; i-- {
