@@ -270,7 +270,7 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 		return nil, err
 	}
 	res.setFiles(files)
-	res.Warnings = append(destructive(changes), droppedObjects(st.curObjs, st.desObjs)...)
+	res.Warnings = append(destructive(changes), droppedObjects(st.curObjs, st.desObjs, changes)...)
 	return files, nil
 }
 

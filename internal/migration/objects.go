@@ -80,8 +80,9 @@ func planned(stmts []objects.Statement) []*migrate.Change {
 	return out
 }
 
-// droppedObjects warns about the objects a plan drops for good.
-func droppedObjects(cur, des objects.Set) []string {
+// droppedObjects warns about the objects a plan drops for good, and the
+// partitions it drops and creates again, around the table changes.
+func droppedObjects(cur, des objects.Set, changes []schema.Change) []string {
 	var warns []string
 	for _, id := range objects.Removed(cur, des) {
 		w := "drops " + id.String()
@@ -89,6 +90,9 @@ func droppedObjects(cur, des objects.Set) []string {
 			w += " and its rows"
 		}
 		warns = append(warns, w)
+	}
+	for _, id := range objects.Emptied(cur, des, objects.ImpactOf(changes)) {
+		warns = append(warns, "drops and creates again "+id.String()+": its rows are lost")
 	}
 	return warns
 }

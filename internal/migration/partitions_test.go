@@ -174,6 +174,27 @@ func TestDiff_partitionAddedWhileWriting(t *testing.T) {
 	}
 }
 
+// TestDiff_partitionKeyChanged checks that a partition dropped and
+// created again, its partition key changed, is warned about.
+func TestDiff_partitionKeyChanged(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	const sub = "CREATE TABLE medidas_2026 PARTITION OF medidas FOR VALUES FROM ('2026-01-01') TO ('2027-01-01') PARTITION BY LIST (regiao);\n"
+	p, _ := newProject(t)
+	writeFile(t, p.Schema, partitionedBase+sub)
+	if _, err := p.Diff(ctx, "base", migration.DiffOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	writeFile(t, p.Schema, partitionedBase+strings.Replace(sub, "LIST (regiao)", "HASH (regiao)", 1))
+	res, err := p.Diff(ctx, "key", migration.DiffOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := `drops and creates again table partition "public.medidas_2026": its rows are lost`; !slices.Contains(res.Warnings, want) {
+		t.Fatalf("warnings = %q; want %q", res.Warnings, want)
+	}
+}
+
 // diffApplied plans the schema file of p and applies the directory on a
 // new database, returning its URL.
 func diffApplied(t *testing.T, p *migration.Project, opts migration.DiffOptions) string {

@@ -268,3 +268,17 @@ func (k Kind) commentKeyword() string {
 	}
 	return strings.ToUpper(string(k))
 }
+
+// Emptied returns the partitions of current that Plan drops and creates
+// again (a changed parent or partition key, a parent the table changes in
+// impact drop and create), for warnings: their rows are lost.
+func Emptied(current, desired Set, impact TableImpact) []ID {
+	p := decide(current, desired, impact)
+	var out []ID
+	for _, id := range current.IDs() {
+		if id.Kind == Partition && p.drop[id] && p.create[id] {
+			out = append(out, id)
+		}
+	}
+	return out
+}

@@ -34,7 +34,7 @@ type planner struct {
 	drop     map[ID]bool // current objects dropped
 	create   map[ID]bool // desired objects created, new or again
 	replace  map[ID]bool // functions replaced in place
-	alter    map[ID]bool // sequences and extensions altered
+	alter    map[ID]bool // sequences, extensions and partition bounds altered
 	early    map[ID]bool // functions the tables need: created before them
 
 	existed map[string]bool // tables existing before the plan (PlanOnline)
