@@ -3,6 +3,7 @@ package migration_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -192,6 +193,49 @@ func TestDiff_partitionKeyChanged(t *testing.T) {
 	}
 	if want := `drops and creates again table partition "public.medidas_2026": its rows are lost`; !slices.Contains(res.Warnings, want) {
 		t.Fatalf("warnings = %q; want %q", res.Warnings, want)
+	}
+}
+
+// TestDiff_partitionOnlineLints checks the online plan of partition
+// changes on existing tables with lint's lock rules: nothing is flagged,
+// where the plain plan of the same changes is.
+func TestDiff_partitionOnlineLints(t *testing.T) {
+	t.Parallel()
+	edited := strings.Replace(partitionedBase, "TO ('2026-01-01')", "TO ('2026-02-01')", 1) +
+		"CREATE INDEX medidas_regiao_idx ON medidas (regiao);\nCREATE INDEX medidas_2025_dobro_idx ON medidas_2025 (dobro);\n" +
+		"CREATE TABLE estacoes_medias (estacao_id bigint NOT NULL, mes date NOT NULL) PARTITION BY RANGE (mes);\n"
+	for _, c := range []struct {
+		plain bool
+		want  []string // lock codes flagged
+	}{{false, nil}, {true, []string{"PG101", "PG101", "PG113"}}} {
+		t.Run(fmt.Sprintf("plain %v", c.plain), func(t *testing.T) {
+			t.Parallel()
+			ctx := context.Background()
+			p, _ := newProject(t)
+			writeFile(t, p.Schema, partitionedBase)
+			if _, err := p.Diff(ctx, "base", migration.DiffOptions{}); err != nil {
+				t.Fatal(err)
+			}
+			writeFile(t, p.Schema, edited)
+			res, err := p.Diff(ctx, "edit", migration.DiffOptions{Plain: c.plain})
+			if err != nil {
+				t.Fatal(err)
+			}
+			lint, err := p.Lint(ctx, migration.LintOptions{Latest: len(res.Files)})
+			if err != nil {
+				t.Fatal(err)
+			}
+			var codes []string
+			for _, f := range lint.Findings {
+				if f.Analyzer == migration.LocksAnalyzer {
+					codes = append(codes, f.Code)
+				}
+			}
+			slices.Sort(codes)
+			if !slices.Equal(codes, c.want) {
+				t.Fatalf("lock findings %v; want %v\n%v\nplan:\n%s", codes, c.want, lint.Findings, planText(res))
+			}
+		})
 	}
 }
 
