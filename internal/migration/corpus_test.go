@@ -341,6 +341,10 @@ CREATE INDEX vendas_canal_idx ON vendas (canal);
 	{name: "partition comment changed", needs: featurePartitions, edits: []string{"'O ano corrente.'", "'Ano de 2026.'"}, want: planned},
 	{name: "partition's own check", needs: featurePartitions, add: "ALTER TABLE vendas_2026 ADD CONSTRAINT vendas_2026_canal_check CHECK (canal <> '');\n", want: refused,
 		names: []string{"constraint vendas_2026_canal_check of partition public.vendas_2026"}},
+	// A partition's own column default is not planned: the verification
+	// refuses, naming the column.
+	{name: "partition's own default", needs: featurePartitions, add: "ALTER TABLE vendas_2026 ALTER COLUMN canal SET DEFAULT 'site';\n", want: refused,
+		names: []string{"column public.vendas_2026.canal", "default 'site'::text in schema.sql"}},
 	{name: "table inheritance", needs: featurePartitions, add: "CREATE TABLE clientes_vip (nivel int) INHERITS (clientes);\n", want: refused,
 		names: []string{"table inheritance public.clientes_vip"}},
 	{name: "extension type used by a column", needs: featureObjects, edits: []string{
