@@ -340,6 +340,8 @@ CREATE INDEX vendas_canal_idx ON vendas (canal);
 	{name: "partition's own index added", needs: featurePartitions, add: "CREATE INDEX vendas_2026_unidades_idx ON vendas_2026 (unidades);\nCOMMENT ON INDEX vendas_2026_unidades_idx IS 'Por unidades.';\n", want: planned},
 	{name: "trigger on a partitioned table", needs: featurePartitions, add: "CREATE FUNCTION conta_venda() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE produtos SET estoque = estoque - NEW.unidades WHERE id = NEW.produto_id; RETURN NEW; END $$;\nCREATE TRIGGER vendas_estoque AFTER INSERT ON vendas FOR EACH ROW EXECUTE FUNCTION conta_venda();\n", want: planned},
 	{name: "partition's own trigger", needs: featurePartitions, add: "CREATE FUNCTION confere_venda() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER vendas_2026_confere BEFORE INSERT ON vendas_2026 FOR EACH ROW EXECUTE FUNCTION confere_venda();\n", want: planned},
+	{name: "view over a partition added with a column type change", needs: featurePartitions, edits: []string{"unidades integer NOT NULL", "unidades bigint NOT NULL"},
+		add: "CREATE VIEW vendas_do_ano AS SELECT id, unidades FROM vendas_2026;\n", want: planned},
 	{name: "partition comment changed", needs: featurePartitions, edits: []string{"'O ano corrente.'", "'Ano de 2026.'"}, want: planned},
 	{name: "partition's own check", needs: featurePartitions, add: "ALTER TABLE vendas_2026 ADD CONSTRAINT vendas_2026_canal_check CHECK (canal <> '');\n", want: refused,
 		names: []string{"constraint vendas_2026_canal_check of partition public.vendas_2026"}},

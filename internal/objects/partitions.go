@@ -282,3 +282,40 @@ func Emptied(current, desired Set, impact TableImpact) []ID {
 	}
 	return out
 }
+
+// overChangedPartition reports whether o, a view, materialized view or
+// trigger, depends on a partition of a table whose columns the table
+// changes alter: the change reaches the partition's columns too, and
+// PostgreSQL refuses it while o uses them.
+func (p *planner) overChangedPartition(o *Object) bool {
+	if o.Kind == Partition || o.Kind == Index {
+		return false
+	}
+	for _, dep := range o.Deps {
+		if dep.Kind == Partition && p.impact.altersColumnsOf(p.rootOf(dep)) {
+			return true
+		}
+	}
+	return false
+}
+
+// rootOf returns the table ("schema.table", unquoted) at the root of
+// current partition id, "" when unknown.
+func (p *planner) rootOf(id ID) string {
+	for o := p.cur[id]; o != nil; o = p.cur[ID{Partition, o.Partition.Parent}] {
+		if len(o.Tables) > 0 {
+			return o.Tables[0]
+		}
+	}
+	return ""
+}
+
+// altersColumnsOf reports whether t holds a column of table.
+func (t TableImpact) altersColumnsOf(table string) bool {
+	for c := range t.Columns {
+		if table != "" && strings.HasPrefix(c, table+".") {
+			return true
+		}
+	}
+	return false
+}

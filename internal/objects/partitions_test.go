@@ -65,6 +65,14 @@ func TestPlan_Partitions(t *testing.T) {
 			"COMMENT ON COLUMN public.m_2025.k IS 'kind'", "COMMENT ON TABLE public.m_2025 IS 'closed'",
 			"COMMENT ON INDEX public.m_2025_k_idx IS 'by kind'"},
 	}, {
+		name:    "view over a partition whose column type changes",
+		current: parent + y25 + `CREATE VIEW m_ano AS SELECT d, v FROM m_2025;`,
+		desired: `CREATE TABLE m (d date NOT NULL, v bigint NOT NULL DEFAULT 1 CHECK (v > 0), k text) PARTITION BY RANGE (d);
+			CREATE INDEX m_v_idx ON m (v);` + y25 + `CREATE VIEW m_ano AS SELECT d, v FROM m_2025;`,
+		tables: `ALTER TABLE m ALTER COLUMN v TYPE bigint`,
+		impact: impactColumns("public.m.v"),
+		want:   []string{"DROP VIEW public.m_ano", "-- tables", "CREATE VIEW public.m_ano"},
+	}, {
 		name:    "in sync",
 		current: parent + y25 + `CREATE INDEX m_2025_k_idx ON m_2025 (k); COMMENT ON TABLE m_2025 IS 'x';`,
 		desired: parent + y25 + `CREATE INDEX m_2025_k_idx ON m_2025 (k); COMMENT ON TABLE m_2025 IS 'x';`,

@@ -50,7 +50,7 @@ func decide(current, desired Set, impact TableImpact) *planner {
 	for id, c := range current {
 		d := desired[id]
 		switch {
-		case d == nil, impactable[id.Kind] && impact.hits(c):
+		case d == nil, impactable[id.Kind] && (impact.hits(c) || p.overChangedPartition(c)):
 			p.drop[id] = true
 		case c.Create == d.Create && c.Version == d.Version && c.Schema == d.Schema:
 		case id.Kind == Sequence || id.Kind == Extension:
