@@ -26,7 +26,8 @@
 //	                   (row-level security), (storage options), (access method), (comment)
 //	column             type, (collation), (not null), (default), (generated), (identity), (comment)
 //	constraint         definition, (comment)
-//	index              definition, (comment); an index that backs a constraint has a comment only
+//	index              definition, (partition of), (comment); an index that backs a constraint
+//	                   has no definition
 //	view, materialized view
 //	                   definition, (options), (comment)
 //	sequence           type, start, increment, minvalue, maxvalue, cache, (cycle), (owned by), (comment)

@@ -93,6 +93,10 @@ func TestRead_EachKindChanges(t *testing.T) {
 		{"index predicate", `DROP INDEX app.filho_texto_idx; CREATE INDEX filho_texto_idx ON app.filho (texto) WHERE texto <> ''`,
 			"WHERE (texto <> ''::text)"},
 		{"index comment", `COMMENT ON INDEX app.filho_texto_idx IS 'by text'`, "index app.filho_texto_idx: comment 'by text'"},
+		{"index partition attached", `CREATE INDEX medida_valor_idx ON ONLY app.medida (valor);
+			CREATE INDEX medida_2026_valor_idx ON app.medida_2026 (valor);
+			ALTER INDEX app.medida_valor_idx ATTACH PARTITION app.medida_2026_valor_idx`,
+			"index app.medida_2026_valor_idx: partition of app.medida_valor_idx"},
 		{"enum value in the middle", `ALTER TYPE app.cor ADD VALUE 'vermelho' BEFORE 'verde'`, "enum app.cor: values 'azul', 'vermelho', 'verde'"},
 		{"enum comment", `COMMENT ON TYPE app.cor IS 'colours'`, "enum app.cor: comment 'colours'"},
 		{"domain constraint", `ALTER DOMAIN app.positivo ADD CONSTRAINT positivo_pequeno CHECK (VALUE < 100)`,

@@ -140,6 +140,7 @@ LEFT JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = r
 CROSS JOIN LATERAL (VALUES
 	('definition', CASE WHEN NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid
 		AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')) THEN pg_get_indexdef(r.oid) END),
+	('partition of', CASE WHEN r.relispartition THEN (SELECT h.inhparent::regclass::text FROM pg_inherits h WHERE h.inhrelid = r.oid) END),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL

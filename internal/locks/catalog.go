@@ -17,6 +17,7 @@ const userRelations = `n.nspname <> 'information_schema' AND n.nspname NOT LIKE 
 // fails.
 func ReadEnv(ctx context.Context, q Querier) (Env, error) {
 	tables := map[qname]bool{}
+	partitioned := map[qname]bool{}
 	indexes := map[qname]qname{}
 	types := map[columnKey]string{}
 	checked := map[columnKey]bool{}
@@ -28,6 +29,9 @@ func ReadEnv(ctx context.Context, q Querier) (Env, error) {
 		{"tables", `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
 			WHERE c.relkind IN ('r', 'p', 'm') AND ` + userRelations,
 			func(s []string) { tables[qname{s[0], s[1]}] = true }, 2},
+		{"partitioned tables", `SELECT n.nspname, c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
+			WHERE c.relkind = 'p' AND ` + userRelations,
+			func(s []string) { partitioned[qname{s[0], s[1]}] = true }, 2},
 		{"indexes", `SELECT n.nspname, c.relname, tn.nspname, t.relname FROM pg_index i
 			JOIN pg_class c ON c.oid = i.indexrelid JOIN pg_namespace n ON n.oid = c.relnamespace
 			JOIN pg_class t ON t.oid = i.indrelid JOIN pg_namespace tn ON tn.oid = t.relnamespace
@@ -62,6 +66,7 @@ func ReadEnv(ctx context.Context, q Querier) (Env, error) {
 			t, ok := types[columnKey{qname{schema, table}, column}]
 			return t, ok
 		},
+		Partitioned: func(schema, table string) bool { return partitioned[qname{schema, table}] },
 	}, nil
 }
 

@@ -61,6 +61,8 @@
 //	PG109  ADD COLUMN with a volatile default            ACCESS EXCLUSIVE     reads and writes
 //	PG110  ALTER COLUMN TYPE that rewrites               ACCESS EXCLUSIVE     reads and writes
 //	PG111  ADD UNIQUE / PRIMARY KEY without USING INDEX  ACCESS EXCLUSIVE     reads and writes
+//	PG112  CREATE TABLE … PARTITION OF                   ACCESS EXCLUSIVE     reads and writes
+//	PG113  DETACH PARTITION without CONCURRENTLY         ACCESS EXCLUSIVE     reads and writes
 //
 // The safe alternatives (Finding.Fix):
 //
@@ -76,6 +78,12 @@
 //	PG110  widen only (varchar(n) to varchar(m > n) or text, numeric precision up, …),
 //	       or add a new column, backfill it and switch over
 //	PG111  CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … USING INDEX
+//	PG112  CREATE TABLE … (LIKE parent INCLUDING …), then ATTACH PARTITION
+//	PG113  DETACH PARTITION … CONCURRENTLY in its own "-- atlas:txmode none" file
+//
+// CREATE INDEX … ON ONLY a partitioned table is not flagged: it builds no
+// index, only the catalog entry the partitions' indexes (built on their
+// own, CONCURRENTLY) are attached to.
 //
 // PG104 fires whatever the table, as the statement cannot run in a
 // transaction at all. A volatile default is a call to a built-in volatile

@@ -50,6 +50,10 @@ var Rules = []Rule{
 		"add a column of the new type, backfill it in batches and switch over; or widen only (varchar(n) to varchar(m > n) or text, numeric precision up)"},
 	{"PG111", "ADD UNIQUE or PRIMARY KEY without USING INDEX on an existing table", LockAccessExclusive, blocksReadsAndWrites,
 		"CREATE UNIQUE INDEX CONCURRENTLY (own \"-- atlas:txmode none\" file), then ADD CONSTRAINT … UNIQUE/PRIMARY KEY USING INDEX"},
+	{"PG112", "CREATE TABLE … PARTITION OF an existing table", LockAccessExclusive, blocksReadsAndWrites,
+		"CREATE TABLE … (LIKE parent INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED), then ALTER TABLE parent ATTACH PARTITION … (SHARE UPDATE EXCLUSIVE: reads and writes go on)"},
+	{"PG113", "DETACH PARTITION without CONCURRENTLY from an existing table", LockAccessExclusive, blocksReadsAndWrites,
+		"DETACH PARTITION … CONCURRENTLY, " + fixConcurrentlyOwnFile},
 }
 
 // rule returns the rule with code.
@@ -114,6 +118,11 @@ type Env struct {
 	// ColumnType returns the column's type before the file, as format_type
 	// prints it. Nil or not found: a type change is taken to rewrite.
 	ColumnType func(schema, table, column string) (typ string, ok bool)
+
+	// Partitioned reports whether the table is partitioned before the
+	// file, for CREATE INDEX … ON ONLY, which builds no index on a
+	// partitioned table. Nil: none is.
+	Partitioned func(schema, table string) bool
 }
 
 // Lint checks the statements of one migration file, in order, for

@@ -154,6 +154,24 @@ func TestLint_Rules(t *testing.T) {
 	})
 }
 
+// partitioned is the environment of the partition rules: postagens is
+// partitioned.
+var partitioned = locks.Env{Partitioned: func(schema, table string) bool { return schema == "public" && table == "postagens" }}
+
+func TestLint_Partitions(t *testing.T) {
+	t.Parallel()
+	runLintCases(t, []lintCase{
+		{name: "PG101/on only a partitioned table", src: `CREATE INDEX "postagens_titulo_idx" ON ONLY "public"."postagens" ("titulo");`, env: partitioned},
+		{name: "PG101/on only a table not partitioned", src: `CREATE INDEX "comentario_texto_idx" ON ONLY "public"."comentario" ("texto");`, env: partitioned, code: "PG101", lock: "SHARE"},
+		{name: "PG101/partitioned, without only", src: `CREATE INDEX "postagens_titulo_idx" ON "public"."postagens" ("titulo");`, env: partitioned, code: "PG101", lock: "SHARE"},
+		{name: "PG112/unsafe", src: `CREATE TABLE public.postagens_2027 PARTITION OF public.postagens FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');`, env: partitioned, code: "PG112", lock: "ACCESS EXCLUSIVE", findingAtText: "PARTITION OF"},
+		{name: "PG112/safe", src: "CREATE TABLE public.postagens_2027 (LIKE public.postagens INCLUDING DEFAULTS INCLUDING CONSTRAINTS);\nALTER TABLE public.postagens ATTACH PARTITION public.postagens_2027 FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');", env: partitioned},
+		{name: "PG112/new parent", src: "CREATE TABLE novo (d date) PARTITION BY RANGE (d);\nCREATE TABLE novo_1 PARTITION OF novo DEFAULT;"},
+		{name: "PG113/unsafe", src: `ALTER TABLE public.postagens DETACH PARTITION public.postagens_2026;`, env: partitioned, code: "PG113", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG113/concurrently", src: `ALTER TABLE public.postagens DETACH PARTITION public.postagens_2026 CONCURRENTLY;`, env: partitioned, nonTx: true},
+	})
+}
+
 func TestLint_Parsing(t *testing.T) {
 	t.Parallel()
 	runLintCases(t, []lintCase{

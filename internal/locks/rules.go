@@ -43,9 +43,21 @@ func (l *linter) concurrentInTx(at token, what string) {
 
 func (l *linter) createTable(toks []token) {
 	toks = skipWords(toks, "if", "not", "exists")
-	if name, n := readName(toks, l.env.DefaultSchema); n > 0 {
-		l.created[name] = true
+	name, n := readName(toks, l.env.DefaultSchema)
+	if n == 0 {
+		return
 	}
+	l.created[name] = true
+	if rest := toks[n:]; hasWords(rest, "partition", "of") {
+		if parent, m := readName(rest[2:], l.env.DefaultSchema); m > 0 && l.existing(parent) {
+			l.report("PG112", rest[0], "CREATE TABLE %s PARTITION OF existing table %s", name, parent)
+		}
+	}
+}
+
+// partitioned reports whether table is partitioned before the file.
+func (l *linter) partitioned(table qname) bool {
+	return !l.created[table] && l.env.Partitioned != nil && l.env.Partitioned(table.schema, table.name)
 }
 
 // createIndex checks CREATE [UNIQUE] INDEX [CONCURRENTLY] [[IF NOT EXISTS]
@@ -61,12 +73,16 @@ func (l *linter) createIndex(stmt token, toks []token) {
 	if !hasWords(toks, "on") {
 		return
 	}
+	only := hasWords(toks[1:], "only")
 	table, n := readName(skipWords(toks[1:], "only"), l.env.DefaultSchema)
 	if n == 0 {
 		return
 	}
 	if index != "" {
 		l.createdIndex[qname{table.schema, index}] = true
+	}
+	if only && l.partitioned(table) {
+		return // a catalog entry: the partitions' indexes are built on their own
 	}
 	if !concurrent && l.existing(table) {
 		l.report("PG101", stmt, "CREATE INDEX%s on existing table %s without CONCURRENTLY", optionalName(index), table)
@@ -158,6 +174,8 @@ func (l *linter) alterTable(toks []token) {
 			l.validate(table, clause)
 		case hasWords(clause, "detach", "partition") && topWords(clause, "concurrently"):
 			l.concurrentInTx(clause[0], "DETACH PARTITION")
+		case hasWords(clause, "detach", "partition") && existing:
+			l.report("PG113", clause[0], "DETACH PARTITION from existing table %s without CONCURRENTLY", table)
 		}
 	}
 }

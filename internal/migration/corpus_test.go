@@ -103,19 +103,44 @@ CREATE TRIGGER produtos_atualizado BEFORE UPDATE ON produtos
 `
 )
 
+// corpusPartitions is the part of the base with table partitions: a
+// table partitioned by range, with a foreign key, an index, a default,
+// a check, and two partitions, one with a comment.
+const corpusPartitions = `
+CREATE TABLE vendas (
+  id bigint GENERATED ALWAYS AS IDENTITY,
+  produto_id bigint NOT NULL REFERENCES produtos (id) ON DELETE CASCADE,
+  vendido_em date NOT NULL,
+  unidades integer NOT NULL CHECK (unidades > 0),
+  canal text NOT NULL DEFAULT 'loja',
+  PRIMARY KEY (id, vendido_em)
+) PARTITION BY RANGE (vendido_em);
+CREATE INDEX vendas_produto_id_idx ON vendas (produto_id);
+COMMENT ON TABLE vendas IS 'Vendas por dia, uma partição por ano.';
+CREATE TABLE vendas_2025 PARTITION OF vendas FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE vendas_2026 PARTITION OF vendas FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');
+COMMENT ON TABLE vendas_2026 IS 'O ano corrente.';
+`
+
 // Features a corpus case may wait for. A case whose feature has not
 // landed is skipped, saying so; switch it on here when it lands.
 const featureObjects = "objects" // views, functions, triggers, sequences, extensions planned
 
-var landed = map[string]bool{featureObjects: true}
+const featurePartitions = "partitions" // table partitions planned
+
+var landed = map[string]bool{featureObjects: true, featurePartitions: true}
 
 // corpusBase is the base schema: the tables, and the objects once their
 // planning has landed.
 func corpusBase() string {
+	base := corpusTables
 	if landed[featureObjects] {
-		return corpusTables + corpusObjects
+		base += corpusObjects
 	}
-	return corpusTables
+	if landed[featurePartitions] {
+		base += corpusPartitions
+	}
+	return base
 }
 
 // Outcomes of a corpus edit.
@@ -139,6 +164,9 @@ type corpusCase struct {
 	// rows, when set, runs at the base version before the plan is applied,
 	// and then must run again after it: the plan keeps the data usable.
 	rows string
+	// kept, when set, is a query that must return true after the plan:
+	// the rows inserted by rows are still there.
+	kept string
 }
 
 var corpusCases = []corpusCase{
@@ -272,6 +300,58 @@ var corpusCases = []corpusCase{
 	{name: "sequence changed", needs: featureObjects, edits: []string{"nota_fiscal_seq START 1000", "nota_fiscal_seq START 1000 INCREMENT 2 MAXVALUE 999999"}, want: planned},
 	{name: "sequence dropped", needs: featureObjects, edits: []string{"CREATE SEQUENCE nota_fiscal_seq START 1000;\n", ""}, want: planned},
 	{name: "extension added", needs: featureObjects, add: "CREATE EXTENSION pg_trgm;\nCREATE INDEX produtos_nome_trgm_idx ON produtos USING gin (nome gin_trgm_ops);\n", want: planned},
+	// Table partitions: planned from the catalog, after the parent (Atlas
+	// plans the partitioned table, its columns, constraints and indexes).
+	{name: "range partitioned table added", needs: featurePartitions, add: `CREATE TABLE precos (produto_id bigint NOT NULL, desde date NOT NULL, preco numeric(10,2) NOT NULL) PARTITION BY RANGE (desde);
+CREATE TABLE precos_2025 PARTITION OF precos FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
+CREATE TABLE precos_antigos PARTITION OF precos FOR VALUES FROM (MINVALUE) TO ('2025-01-01');
+CREATE INDEX precos_produto_id_idx ON precos (produto_id);
+`, want: planned},
+	{name: "list partitioned table with a default partition added", needs: featurePartitions, add: `CREATE TABLE entregas (pedido_id bigint NOT NULL, uf char(2) NOT NULL, PRIMARY KEY (pedido_id, uf)) PARTITION BY LIST (uf);
+CREATE TABLE entregas_sul PARTITION OF entregas FOR VALUES IN ('PR', 'SC', 'RS');
+CREATE TABLE entregas_sudeste PARTITION OF entregas FOR VALUES IN ('SP', 'RJ', 'MG', 'ES');
+CREATE TABLE entregas_outras PARTITION OF entregas DEFAULT;
+COMMENT ON TABLE entregas_outras IS 'As demais UFs.';
+`, want: planned},
+	{name: "hash partitioned table added", needs: featurePartitions, add: `CREATE TABLE eventos (id bigint NOT NULL, dados jsonb) PARTITION BY HASH (id);
+CREATE TABLE eventos_0 PARTITION OF eventos FOR VALUES WITH (MODULUS 2, REMAINDER 0);
+CREATE TABLE eventos_1 PARTITION OF eventos FOR VALUES WITH (MODULUS 2, REMAINDER 1);
+`, want: planned},
+	{name: "partition added", needs: featurePartitions, add: "CREATE TABLE vendas_2027 PARTITION OF vendas FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');\n", want: planned,
+		rows: "INSERT INTO vendas (produto_id, vendido_em, unidades) SELECT id, '2025-06-01', 1 FROM produtos LIMIT 1"},
+	{name: "default partition added", needs: featurePartitions, add: "CREATE TABLE vendas_outras PARTITION OF vendas DEFAULT;\n", want: planned},
+	{name: "partition removed", needs: featurePartitions, edits: []string{"CREATE TABLE vendas_2025 PARTITION OF vendas FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');\n", ""}, want: planned},
+	// The bound changes by DETACH and ATTACH: the partition keeps its rows.
+	{name: "partition bound changed", needs: featurePartitions, edits: []string{"FOR VALUES FROM ('2026-01-01') TO ('2027-01-01')", "FOR VALUES FROM ('2026-01-01') TO ('2027-07-01')"}, want: planned,
+		rows: "INSERT INTO produtos (sku, nome, preco) VALUES (left(md5(random()::text), 20), 'p', 1); INSERT INTO vendas (produto_id, vendido_em, unidades) SELECT max(id), '2026-03-01', 7 FROM produtos",
+		kept: "SELECT count(*) >= 1 FROM vendas_2026 WHERE unidades = 7 AND vendido_em = '2026-03-01'"},
+	{name: "sub-partitioned partition added", needs: featurePartitions, add: `CREATE TABLE vendas_2027 PARTITION OF vendas FOR VALUES FROM ('2027-01-01') TO ('2028-01-01') PARTITION BY RANGE (vendido_em);
+CREATE TABLE vendas_2027_1 PARTITION OF vendas_2027 FOR VALUES FROM ('2027-01-01') TO ('2027-07-01');
+CREATE TABLE vendas_2027_2 PARTITION OF vendas_2027 DEFAULT;
+COMMENT ON TABLE vendas_2027_2 IS 'O segundo semestre.';
+`, want: planned},
+	{name: "index added to a partitioned table", needs: featurePartitions, add: "CREATE INDEX vendas_canal_idx ON vendas (canal, vendido_em);\n", want: planned,
+		rows: "INSERT INTO vendas (produto_id, vendido_em, unidades) SELECT id, '2026-02-01', 1 FROM produtos LIMIT 1"},
+	{name: "index and partition added to a partitioned table", needs: featurePartitions, add: "CREATE INDEX vendas_canal_idx ON vendas (canal);\nCREATE TABLE vendas_2027 PARTITION OF vendas FOR VALUES FROM ('2027-01-01') TO ('2028-01-01');\n", want: planned},
+	{name: "index added to a partitioned table with a sub-partitioned partition", needs: featurePartitions, add: `CREATE TABLE vendas_2027 PARTITION OF vendas FOR VALUES FROM ('2027-01-01') TO ('2028-01-01') PARTITION BY RANGE (vendido_em);
+CREATE TABLE vendas_2027_1 PARTITION OF vendas_2027 FOR VALUES FROM ('2027-01-01') TO ('2027-07-01');
+CREATE INDEX vendas_canal_idx ON vendas (canal);
+`, want: planned},
+	{name: "partitioned table dropped", needs: featurePartitions, edits: []string{corpusPartitions, ""}, want: planned},
+	{name: "partition's own index added", needs: featurePartitions, add: "CREATE INDEX vendas_2026_unidades_idx ON vendas_2026 (unidades);\nCOMMENT ON INDEX vendas_2026_unidades_idx IS 'Por unidades.';\n", want: planned},
+	{name: "trigger on a partitioned table", needs: featurePartitions, add: "CREATE FUNCTION conta_venda() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN UPDATE produtos SET estoque = estoque - NEW.unidades WHERE id = NEW.produto_id; RETURN NEW; END $$;\nCREATE TRIGGER vendas_estoque AFTER INSERT ON vendas FOR EACH ROW EXECUTE FUNCTION conta_venda();\n", want: planned},
+	{name: "partition's own trigger", needs: featurePartitions, add: "CREATE FUNCTION confere_venda() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;\nCREATE TRIGGER vendas_2026_confere BEFORE INSERT ON vendas_2026 FOR EACH ROW EXECUTE FUNCTION confere_venda();\n", want: planned},
+	{name: "view over a partition added with a column type change", needs: featurePartitions, edits: []string{"unidades integer NOT NULL", "unidades bigint NOT NULL"},
+		add: "CREATE VIEW vendas_do_ano AS SELECT id, unidades FROM vendas_2026;\n", want: planned},
+	{name: "partition comment changed", needs: featurePartitions, edits: []string{"'O ano corrente.'", "'Ano de 2026.'"}, want: planned},
+	{name: "partition's own check", needs: featurePartitions, add: "ALTER TABLE vendas_2026 ADD CONSTRAINT vendas_2026_canal_check CHECK (canal <> '');\n", want: refused,
+		names: []string{"constraint vendas_2026_canal_check of partition public.vendas_2026"}},
+	// A partition's own column default is not planned: the verification
+	// refuses, naming the column.
+	{name: "partition's own default", needs: featurePartitions, add: "ALTER TABLE vendas_2026 ALTER COLUMN canal SET DEFAULT 'site';\n", want: refused,
+		names: []string{"column public.vendas_2026.canal", "default 'site'::text in schema.sql"}},
+	{name: "table inheritance", needs: featurePartitions, add: "CREATE TABLE clientes_vip (nivel int) INHERITS (clientes);\n", want: refused,
+		names: []string{"table inheritance public.clientes_vip"}},
 	{name: "extension type used by a column", needs: featureObjects, edits: []string{
 		"\nCREATE TYPE pedido_status", "\nCREATE EXTENSION citext;\nCREATE TYPE pedido_status",
 		"email text NOT NULL,\n  apelido", "email citext NOT NULL,\n  apelido"}, want: planned},
@@ -362,6 +442,7 @@ func corpusPlanned(t *testing.T, edited string, opts migration.DiffOptions, c co
 	}
 	sameFingerprint(t, "applied plan", readFingerprint(t, url), readFingerprint(t, loadSchema(t, p)))
 	execRows(t, url, c.rows, "after the plan:\n"+plan)
+	queryKept(t, url, c.kept, plan)
 	again, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
 	if err != nil || !again.InSync() {
 		t.Fatalf("second diff = %+v, %v; want in sync\nplan:\n%s", again, err, plan)
@@ -404,6 +485,19 @@ func execRows(t testing.TB, url, rows, when string) {
 	}
 	if _, err := testkit.OpenSQL(t, url).Exec(rows); err != nil {
 		t.Fatalf("rows %s: %v", when, err)
+	}
+}
+
+// queryKept fails unless the query kept, if any, returns true on the
+// database at url.
+func queryKept(t testing.TB, url, kept, plan string) {
+	t.Helper()
+	if kept == "" {
+		return
+	}
+	var ok bool
+	if err := testkit.OpenSQL(t, url).QueryRow(kept).Scan(&ok); err != nil || !ok {
+		t.Fatalf("after the plan, %s = %v, %v; want true\nplan:\n%s", kept, ok, err, plan)
 	}
 }
 

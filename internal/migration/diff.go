@@ -170,13 +170,13 @@ func buildStates(ctx context.Context, srv *scratchServer, files []migrate.File, 
 	go func() {
 		defer wg.Done()
 		if st.cur, curErr = replayed(ctx, srv, files); curErr == nil {
-			curUnsup, curErr = unsupportedObjects(ctx, st.cur.db)
+			curUnsup, curErr = refusedObjects(ctx, st.cur.db)
 		}
 	}()
 	go func() {
 		defer wg.Done()
 		if st.des, desErr = loaded(ctx, srv, schemaFile); desErr == nil {
-			desUnsup, desErr = unsupportedObjects(ctx, st.des.db)
+			desUnsup, desErr = refusedObjects(ctx, st.des.db)
 		}
 	}()
 	wg.Wait()
@@ -247,19 +247,21 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 	if err != nil {
 		return nil, err
 	}
-	main, online := changes, []*migrate.Change(nil)
+	main, online, existed := changes, []*migrate.Change(nil), tableSet(nil)
 	if !opts.Plain {
-		if main, online, err = onlineChanges(ctx, st.cur.drv, changes, tablesOf(st.current)); err != nil {
+		existed = tablesOf(st.current)
+		if main, online, err = onlineChanges(ctx, st.cur.drv, changes, existed, st.desObjs); err != nil {
 			return nil, err
 		}
 	}
-	plan, err := planWithObjects(ctx, st.cur.drv, name, main, st.curObjs, st.desObjs, func(o *migrate.PlanOptions) {
+	plan, later, err := planWithObjects(ctx, st.cur.drv, name, main, st.curObjs, st.desObjs, existed, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred
 		o.Indent = "  "
 	})
 	if err != nil {
 		return nil, err
 	}
+	online = append(online, later...)
 	switch {
 	case plan == nil && len(online) == 0:
 		return nil, mismatch
@@ -281,7 +283,7 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 		return nil, err
 	}
 	res.setFiles(files)
-	res.Warnings = append(destructive(changes), droppedObjects(st.curObjs, st.desObjs)...)
+	res.Warnings = append(destructive(changes), droppedObjects(st.curObjs, st.desObjs, changes)...)
 	return files, nil
 }
 

@@ -142,8 +142,8 @@ func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, 
 	}
 	changes = withoutSchemaAttrs(changes)
 	res.Warnings = append(res.Warnings, destructive(changes)...)
-	res.Warnings = append(res.Warnings, droppedObjects(live.objs, st.desiredObjs)...)
-	plan, err := planWithObjects(ctx, sess.drv, "down", changes, live.objs, st.desiredObjs, func(o *migrate.PlanOptions) { o.Indent = "  " })
+	res.Warnings = append(res.Warnings, droppedObjects(live.objs, st.desiredObjs, changes)...)
+	plan, _, err := planWithObjects(ctx, sess.drv, "down", changes, live.objs, st.desiredObjs, nil, func(o *migrate.PlanOptions) { o.Indent = "  " })
 	if err != nil || plan == nil {
 		return nil, st.atTo, err
 	}

@@ -274,7 +274,7 @@ func fileChanges(ctx context.Context, d *scratchDB, f migrate.File, inspectAll b
 	tr.inspectAll = inspectAll
 	pf := &sqlcheck.File{File: f}
 	if len(stmts) > 0 {
-		if err := tr.snapshot(ctx, d.drv, stmts[0]); err != nil {
+		if err := tr.snapshot(ctx, d.db, d.drv, stmts[0]); err != nil {
 			return nil, err
 		}
 	}
@@ -288,13 +288,13 @@ func fileChanges(ctx context.Context, d *scratchDB, f migrate.File, inspectAll b
 				}
 				inFile = drv
 			}
-			c, err := tr.after(ctx, inFile, s)
+			c, err := tr.after(ctx, q, inFile, s)
 			if err != nil {
 				return err
 			}
 			pf.Changes = append(pf.Changes, c)
 			if i := len(pf.Changes); i < len(stmts) {
-				return tr.snapshot(ctx, inFile, stmts[i])
+				return tr.snapshot(ctx, q, inFile, stmts[i])
 			}
 			return nil
 		})
@@ -312,8 +312,9 @@ type changeTracker struct {
 	path    bool            // the file set search_path: names are no longer known
 	// before is the schema, as far as the next statement's scope, before
 	// it runs; nil when the statement needs no inspection.
-	before *schema.Realm
-	scope  stmtScope
+	before      *schema.Realm
+	beforeParts map[string]*schema.Table // partitions, which Atlas does not inspect
+	scope       stmtScope
 	// inspectAll inspects the whole schema around every statement, for the
 	// test that holds the scoped inspection to it.
 	inspectAll bool
@@ -351,13 +352,17 @@ func (t *changeTracker) fast(sc stmtScope) bool {
 }
 
 // snapshot inspects, before statement s runs, what it may change.
-func (t *changeTracker) snapshot(ctx context.Context, drv migrate.Driver, s *migrate.Stmt) error {
+func (t *changeTracker) snapshot(ctx context.Context, q execQuerier, drv migrate.Driver, s *migrate.Stmt) error {
 	t.scope, t.before = scopeOf(s.Text), nil
 	if t.fast(t.scope) {
 		return nil
 	}
 	r, err := t.inspect(ctx, drv)
+	if err != nil {
+		return err
+	}
 	t.before = r
+	t.beforeParts, err = partitionTables(ctx, q)
 	return err
 }
 
@@ -384,7 +389,7 @@ func (t *changeTracker) inspect(ctx context.Context, drv migrate.Driver) (*schem
 }
 
 // after records the change of statement s, which has just run.
-func (t *changeTracker) after(ctx context.Context, drv migrate.Driver, s *migrate.Stmt) (*sqlcheck.Change, error) {
+func (t *changeTracker) after(ctx context.Context, q execQuerier, drv migrate.Driver, s *migrate.Stmt) (*sqlcheck.Change, error) {
 	c := &sqlcheck.Change{Stmt: s}
 	sc := t.scope
 	defer func() { t.path = t.path || sc.path }()
@@ -404,7 +409,11 @@ func (t *changeTracker) after(ctx context.Context, drv migrate.Driver, s *migrat
 	if err != nil {
 		return nil, err
 	}
-	c.Changes = renames(s.Text, changes)
+	parts, err := partitionTables(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	c.Changes = renames(s.Text, append(changes, partitionChanges(t.beforeParts, parts)...))
 	for _, ch := range c.Changes {
 		switch ch := ch.(type) {
 		case *schema.AddTable:

@@ -40,11 +40,14 @@ func (s *diffStates) readObjects(ctx context.Context) error {
 // one plan: new schemas first (objects may live in them), then the objects'
 // drops and what the tables need (extensions, sequences, the functions
 // their defaults call), the table changes, and the objects built on
-// tables. It returns nil when there is nothing to do.
-func planWithObjects(ctx context.Context, drv migrate.Driver, name string, changes []schema.Change, cur, des objects.Set, opts ...migrate.PlanOption) (*migrate.Plan, error) {
-	before, after := objects.Plan(cur, des, objects.ImpactOf(changes))
+// tables. The partitions of the tables in existed take the online form
+// (objects.PlanOnline), whose later statements it returns apart, for the
+// txmode none file; existed is nil for the plain form. It returns a nil
+// plan when there is nothing to do.
+func planWithObjects(ctx context.Context, drv migrate.Driver, name string, changes []schema.Change, cur, des objects.Set, existed tableSet, opts ...migrate.PlanOption) (*migrate.Plan, []*migrate.Change, error) {
+	before, after, later := objects.PlanOnline(cur, des, objects.ImpactOf(changes), existed)
 	if len(changes)+len(before)+len(after) == 0 {
-		return nil, nil
+		return nil, planned(later), nil
 	}
 	var schemas, rest []schema.Change
 	for _, c := range changes {
@@ -56,16 +59,16 @@ func planWithObjects(ctx context.Context, drv migrate.Driver, name string, chang
 	}
 	head, err := drv.PlanChanges(ctx, name, schemas, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("planning migration: %w", err)
+		return nil, nil, fmt.Errorf("planning migration: %w", err)
 	}
 	plan, err := drv.PlanChanges(ctx, name, rest, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("planning migration: %w", err)
+		return nil, nil, fmt.Errorf("planning migration: %w", err)
 	}
 	all := append(head.Changes, planned(before)...)
 	plan.Changes = append(append(all, plan.Changes...), planned(after)...)
 	plan.Reversible = plan.Reversible && head.Reversible && len(before)+len(after) == 0
-	return plan, nil
+	return plan, planned(later), nil
 }
 
 // planned turns statements into plan changes.
@@ -77,11 +80,19 @@ func planned(stmts []objects.Statement) []*migrate.Change {
 	return out
 }
 
-// droppedObjects warns about the objects a plan drops for good.
-func droppedObjects(cur, des objects.Set) []string {
+// droppedObjects warns about the objects a plan drops for good, and the
+// partitions it drops and creates again, around the table changes.
+func droppedObjects(cur, des objects.Set, changes []schema.Change) []string {
 	var warns []string
 	for _, id := range objects.Removed(cur, des) {
-		warns = append(warns, "drops "+id.String())
+		w := "drops " + id.String()
+		if id.Kind == objects.Partition {
+			w += " and its rows"
+		}
+		warns = append(warns, w)
+	}
+	for _, id := range objects.Emptied(cur, des, objects.ImpactOf(changes)) {
+		warns = append(warns, "drops and creates again "+id.String()+": its rows are lost")
 	}
 	return warns
 }

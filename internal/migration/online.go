@@ -10,6 +10,8 @@ import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 	"github.com/jackc/pgx/v5"
+
+	"github.com/versiona/versiona/internal/objects"
 )
 
 // The online-safe form of a plan. A change to a table that existed before
@@ -59,9 +61,10 @@ func tableKey(t *schema.Table) string {
 // in existed. It returns the changes for the transactional file (the ones
 // left as they are, and the NOT VALID constraints) and the statements of
 // the txmode none file that follows it, in order. pl plans the statements;
-// it needs no connection (postgres.DefaultPlan will do).
-func onlineChanges(ctx context.Context, pl migrate.PlanApplier, changes []schema.Change, existed tableSet) ([]schema.Change, []*migrate.Change, error) {
-	o := &onliner{ctx: ctx, pl: pl, existed: existed, keys: newKeys(changes, existed)}
+// it needs no connection (postgres.DefaultPlan will do). parts holds the
+// partitions the plan leads to (see partitionedTable).
+func onlineChanges(ctx context.Context, pl migrate.PlanApplier, changes []schema.Change, existed tableSet, parts objects.Set) ([]schema.Change, []*migrate.Change, error) {
+	o := &onliner{ctx: ctx, pl: pl, existed: existed, keys: newKeys(changes, existed), parts: parts}
 	var main []schema.Change
 	for _, c := range changes {
 		switch c := c.(type) {
@@ -96,6 +99,7 @@ type onliner struct {
 	pl      migrate.PlanApplier
 	existed tableSet
 	keys    map[string]bool // unique keys built in the online file, by keyOf
+	parts   objects.Set     // the desired partitions
 
 	rebuilds, builds, validates, notNulls, attaches, after, drops []*migrate.Change
 }
@@ -120,6 +124,16 @@ func (o *onliner) table(m *schema.ModifyTable) ([]schema.Change, error) {
 	t, dropped := m.T, droppedColumns(m.Changes)
 	var kept []schema.Change
 	for _, c := range m.Changes {
+		if isPartitioned(t) {
+			k, handled, err := o.partitionedTable(t, c, kept)
+			if err != nil {
+				return nil, err
+			}
+			if handled {
+				kept = k
+				continue
+			}
+		}
 		var err error
 		switch c := c.(type) {
 		case *schema.AddIndex:
@@ -323,7 +337,7 @@ func newKeys(changes []schema.Change, existed tableSet) map[string]bool {
 	keys := map[string]bool{}
 	for _, c := range changes {
 		m, ok := c.(*schema.ModifyTable)
-		if !ok || !existed[tableKey(m.T)] {
+		if !ok || !existed[tableKey(m.T)] || isPartitioned(m.T) {
 			continue
 		}
 		for _, mc := range m.Changes {

@@ -101,7 +101,7 @@ func TestOnlineChanges(t *testing.T) {
 		tbl := newTable()
 		idx := schema.NewIndex("pedidos_codigo_idx").AddColumns(tbl.Columns[1])
 		changes := []schema.Change{&schema.ModifyTable{T: tbl, Changes: []schema.Change{&schema.AddIndex{I: idx}}}}
-		main, online, err := onlineChanges(context.Background(), postgres.DefaultPlan, changes, tableSet{})
+		main, online, err := onlineChanges(context.Background(), postgres.DefaultPlan, changes, tableSet{}, nil)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -115,7 +115,7 @@ func TestOnlineChanges(t *testing.T) {
 func rewrite(t *testing.T, tbl *schema.Table, changes ...schema.Change) (main, online []*migrate.Change) {
 	t.Helper()
 	all := []schema.Change{&schema.ModifyTable{T: tbl, Changes: changes}}
-	kept, online, err := onlineChanges(context.Background(), postgres.DefaultPlan, all, tableSet{tableKey(tbl): true})
+	kept, online, err := onlineChanges(context.Background(), postgres.DefaultPlan, all, tableSet{tableKey(tbl): true}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}

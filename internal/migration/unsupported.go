@@ -68,9 +68,6 @@ SELECT kind, name FROM (
   FROM pg_constraint co JOIN pg_class c ON c.oid = co.conrelid JOIN ns n ON n.oid = c.relnamespace
   WHERE co.contype = 'x'
   UNION ALL
-  SELECT 'table partition', format('%I.%I', n.nspname, c.relname)
-  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace WHERE c.relispartition
-  UNION ALL
   SELECT 'table inheritance', format('%I.%I', n.nspname, c.relname)
   FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN ns n ON n.oid = c.relnamespace
   WHERE NOT c.relispartition
@@ -116,4 +113,16 @@ func unsupportedObjects(ctx context.Context, q execQuerier) ([]string, error) {
 		return nil, fmt.Errorf("listing unsupported objects: %w", err)
 	}
 	return objs, nil
+}
+
+// refusedObjects returns the objects of the database at q that neither
+// planner carries: what Atlas's engine ignores and package objects does not
+// plan, and the partitions' own constraints.
+func refusedObjects(ctx context.Context, q execQuerier) ([]string, error) {
+	objs, err := unsupportedObjects(ctx, q)
+	if err != nil {
+		return nil, err
+	}
+	extras, err := partitionExtras(ctx, q)
+	return append(objs, extras...), err
 }

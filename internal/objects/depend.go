@@ -4,7 +4,6 @@ import (
 	"context"
 	"database/sql"
 	"fmt"
-	"strings"
 )
 
 // dependsQuery lists what objects depend on, from pg_depend: a view's
@@ -135,7 +134,7 @@ func (r *reader) comments(ctx context.Context, q Querier) error {
 		if o == nil {
 			return nil
 		}
-		target := strings.ToUpper(string(o.Kind)) + " " + o.Name
+		target := o.Kind.commentKeyword() + " " + o.Name
 		if column != "" {
 			target = "COLUMN " + o.Name + "." + column
 		}

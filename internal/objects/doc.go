@@ -19,6 +19,20 @@
 //     extensions (IF EXISTS: a dropped schema or column may have taken
 //     them along).
 //
+// Table partitions are planned here too (Atlas plans the partitioned
+// tables, not their partitions): CREATE TABLE … PARTITION OF with the bound
+// pg_get_expr prints, and the partition's own PARTITION BY; their own
+// indexes and comments. They are created after the tables and dropped
+// before them (a dropped parent takes its partitions along). A changed
+// bound detaches the partition and attaches it again, rows kept; a changed
+// parent or partition key drops and creates it (Emptied names those). On
+// the tables that exist before the plan, PlanOnline creates the new
+// partitions as a table LIKE the parent, then ATTACH PARTITION, which lets
+// the parent's readers and writers through; changes a range or list bound
+// through a CHECK of the new bound validated beforehand, so that ATTACH
+// scans nothing; and builds a partition's own new index CONCURRENTLY. The
+// statements to run outside the transaction come apart (later).
+//
 // Function bodies are not tracked by PostgreSQL (except SQL-standard
 // BEGIN ATOMIC bodies), so functions come before the views and triggers
 // that may call them. Definitions are read with an empty search_path, so

@@ -16,7 +16,7 @@ const (
 	Procedure        Kind = "procedure"
 	View             Kind = "view"
 	MaterializedView Kind = "materialized view"
-	Index            Kind = "index" // an index on a materialized view
+	Index            Kind = "index" // on a materialized view, or a partition's own
 	Trigger          Kind = "trigger"
 )
 
@@ -25,6 +25,7 @@ const (
 var rank = map[Kind]int{
 	Extension: 0, Sequence: 1, Function: 2, Procedure: 2,
 	View: 3, MaterializedView: 3, Index: 4, Trigger: 5,
+	Partition: 3,
 }
 
 // ID identifies an object across databases.
@@ -72,6 +73,8 @@ type Object struct {
 	OwnedBy string
 	// Version and Schema of an extension.
 	Version, Schema string
+	// Partition describes a table partition; nil for other kinds.
+	Partition *PartitionOf
 }
 
 // Set is the planned objects of one database, by ID.

@@ -105,6 +105,10 @@ SELECT line FROM (
   LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
   WHERE c.relkind IN ('r', 'v', 'm') AND c.relnamespace = 'public'::regnamespace
     AND a.attnum > 0 AND NOT a.attisdropped
+  UNION ALL
+  SELECT format('partition %s of %s %s %s', c.oid::regclass, i.inhparent::regclass,
+                pg_get_expr(c.relpartbound, c.oid), pg_get_partkeydef(c.oid))
+  FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid WHERE c.relispartition
 ) facts ORDER BY line`
 
 func oracle(t *testing.T, db *sql.DB) string {

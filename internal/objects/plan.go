@@ -10,8 +10,21 @@ import (
 // holding desired: before runs ahead of the table changes, after behind
 // them. Both are empty when the sets agree and the impact touches nothing.
 func Plan(current, desired Set, impact TableImpact) (before, after []Statement) {
+	before, after, _ = PlanOnline(current, desired, impact, nil)
+	return before, after
+}
+
+// PlanOnline is Plan, changing the partitions of the tables in existed
+// ("schema.table", unquoted: the tables that exist before the plan) in
+// the form that does not block the parent's readers and writers for
+// longer than a catalog update: new partitions are attached (see
+// createPartition), changed bounds validated first (see laterBound). later
+// are the statements to run after the transactional file, each in its own
+// transaction; none when existed is nil.
+func PlanOnline(current, desired Set, impact TableImpact, existed map[string]bool) (before, after, later []Statement) {
 	p := decide(current, desired, impact)
-	return p.before(), p.after()
+	p.existed = existed
+	return p.before(), p.after(), p.later()
 }
 
 // planner holds what happens to each object.
@@ -21,12 +34,15 @@ type planner struct {
 	drop     map[ID]bool // current objects dropped
 	create   map[ID]bool // desired objects created, new or again
 	replace  map[ID]bool // functions replaced in place
-	alter    map[ID]bool // sequences and extensions altered
+	alter    map[ID]bool // sequences, extensions and partition bounds altered
 	early    map[ID]bool // functions the tables need: created before them
+
+	existed map[string]bool // tables existing before the plan (PlanOnline)
 }
 
 // impactable kinds break when a table or column under them changes.
-var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true}
+var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true,
+	Partition: true}
 
 func decide(current, desired Set, impact TableImpact) *planner {
 	p := &planner{cur: current, des: desired, impact: impact,
@@ -34,13 +50,15 @@ func decide(current, desired Set, impact TableImpact) *planner {
 	for id, c := range current {
 		d := desired[id]
 		switch {
-		case d == nil, impactable[id.Kind] && impact.hits(c):
+		case d == nil, impactable[id.Kind] && (impact.hits(c) || p.overChangedPartition(c)):
 			p.drop[id] = true
 		case c.Create == d.Create && c.Version == d.Version && c.Schema == d.Schema:
 		case id.Kind == Sequence || id.Kind == Extension:
 			p.alter[id] = true
 		case (id.Kind == Function || id.Kind == Procedure) && c.Signature == d.Signature:
 			p.replace[id] = true
+		case boundChanged(c, d):
+			p.alter[id] = true
 		default:
 			p.drop[id] = true
 		}
@@ -154,8 +172,20 @@ func (p *planner) after() []Statement {
 		}
 	}
 	for _, id := range des {
+		if id.Kind == Partition && p.alter[id] && !p.onlineBound(id) {
+			out = append(out, p.detach(id))
+		}
+	}
+	for _, id := range des {
 		switch d := p.des[id]; {
 		case id.Kind == Extension || id.Kind == Sequence || p.early[id]:
+		case id.Kind == Partition && p.create[id]:
+			out = append(out, p.createPartition(id)...)
+		case id.Kind == Partition && p.alter[id] && p.onlineBound(id):
+			out = append(out, p.checkBound(id))
+		case id.Kind == Partition && p.alter[id]:
+			out = append(out, p.attach(id))
+		case p.laterIndex(id):
 		case p.create[id]:
 			out = append(out, stmt("Create", id, d.Create))
 		case p.replace[id]:
@@ -163,7 +193,9 @@ func (p *planner) after() []Statement {
 		}
 	}
 	for _, id := range p.des.IDs() {
-		out = append(out, p.comments(id)...)
+		if !p.laterIndex(id) {
+			out = append(out, p.comments(id)...)
+		}
 	}
 	cur := order(p.cur)
 	for i := len(cur) - 1; i >= 0; i-- {

@@ -62,6 +62,7 @@ func Read(ctx context.Context, q Querier) (s Set, err error) {
 		{"sequences", r.sequences},
 		{"functions", r.functions},
 		{"views", r.views},
+		{"partitions", r.partitions},
 		{"indexes", r.indexes},
 		{"triggers", r.triggers},
 		{"dependencies", r.dependencies},
@@ -258,7 +259,8 @@ var indexesQuery = `
 SELECT x.oid::int8, format('%I.%I', n.nspname, x.relname), pg_get_indexdef(x.oid)
 FROM pg_index i
 JOIN pg_class x ON x.oid = i.indexrelid
-JOIN pg_class m ON m.oid = i.indrelid AND m.relkind = 'm'
+JOIN pg_class m ON m.oid = i.indrelid AND (m.relkind = 'm' OR m.relispartition AND NOT x.relispartition
+  AND NOT EXISTS (SELECT 1 FROM pg_constraint c WHERE c.conindid = x.oid))
 JOIN pg_namespace n ON n.oid = x.relnamespace
 WHERE ` + userObjects("pg_class", "x.relnamespace")
 
