@@ -66,6 +66,9 @@ type Option func(*options)
 
 type options struct {
 	excluded []string
+	// forgotten are catalogs of readCatalogs taken for unread, by tests of
+	// the unclassified objects check.
+	forgotten []string
 }
 
 // ExcludeSchemas leaves the named schemas, and everything in them, out of
@@ -80,7 +83,8 @@ func ExcludeSchemas(names ...string) Option {
 // IntervalStyle, TimeZone, extra_float_digits, quote_all_identifiers and
 // jit for the read and puts them back afterwards, so a *sql.Conn or
 // *sql.Tx is left as it was. It returns the database's error, wrapped,
-// when a query fails.
+// when a query fails, and an *UnclassifiedError naming them when the
+// database holds objects the fingerprint does not read.
 func Read(ctx context.Context, q Querier, opts ...Option) (Fingerprint, error) {
 	o := options{excluded: []string{RevisionsSchema}}
 	for _, opt := range opts {
@@ -101,11 +105,18 @@ func Read(ctx context.Context, q Querier, opts ...Option) (Fingerprint, error) {
 		return Fingerprint{}, fmt.Errorf("reading fingerprint: %w", err)
 	}
 	facts, err := readFacts(ctx, q, catalogQuery(o.excluded))
+	var unclassified []string
+	if err == nil {
+		unclassified, err = readUnclassified(ctx, q, o.excluded, o.forgotten)
+	}
 	if rerr := restore(); err == nil && rerr != nil {
 		err = rerr
 	}
 	if err != nil {
 		return Fingerprint{}, fmt.Errorf("reading fingerprint: %w", err)
+	}
+	if len(unclassified) > 0 {
+		return Fingerprint{}, &UnclassifiedError{Objects: unclassified}
 	}
 	return Fingerprint{Facts: facts}, nil
 }

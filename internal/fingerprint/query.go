@@ -6,48 +6,125 @@ import "strings"
 // the caller.
 const excludedMarker = "/*excluded*/"
 
+// readCatalogs are the catalogs of pg_catalog, with an oid column and not
+// shared, whose objects factsQuery reads (a catalog a kind is only derived
+// from, like pg_amop of an operator family, counts). An object of any
+// other such catalog is unclassified: Read refuses to say anything about a
+// database that holds one. pg_largeobject_metadata is listed though not
+// read: large objects are data, which pg_dump --schema-only leaves out too.
+var readCatalogs = []string{
+	"pg_am", "pg_amop", "pg_amproc", "pg_attrdef", "pg_cast", "pg_class", "pg_collation", "pg_constraint",
+	"pg_conversion", "pg_default_acl", "pg_enum", "pg_event_trigger", "pg_extension", "pg_foreign_data_wrapper",
+	"pg_foreign_server", "pg_language", "pg_largeobject_metadata", "pg_namespace", "pg_opclass", "pg_operator",
+	"pg_opfamily", "pg_policy", "pg_proc", "pg_publication", "pg_publication_namespace", "pg_publication_rel",
+	"pg_rewrite", "pg_statistic_ext", "pg_transform", "pg_trigger", "pg_ts_config", "pg_ts_dict", "pg_ts_parser",
+	"pg_ts_template", "pg_type", "pg_user_mapping",
+}
+
+// secretOptionPattern matches the names of foreign server options whose
+// values may be secrets: a fact gives an md5 of such a value, never the
+// value. Every user mapping option is taken for a secret.
+const secretOptionPattern = `pass|secret|key|token`
+
 // catalogQuery returns the one statement that reads every fact, as rows of
 // (kind, name, attribute, value), value NULL meaning no fact. It runs with
 // an empty search_path, so that every name the deparsers print outside
 // pg_catalog is schema-qualified.
-func catalogQuery(excluded []string) string {
+func catalogQuery(excluded []string) string { return withExcluded(factsQuery, excluded) }
+
+// withExcluded puts the SQL list of the excluded schemas into query.
+func withExcluded(query string, excluded []string) string {
 	quoted := make([]string, len(excluded))
 	for i, s := range excluded {
-		quoted[i] = "'" + strings.ReplaceAll(s, "'", "''") + "'"
+		quoted[i] = quoteLiteral(s)
 	}
-	return strings.Replace(factsQuery, excludedMarker, strings.Join(quoted, ", "), 1)
+	return strings.Replace(query, excludedMarker, strings.Join(quoted, ", "), 1)
 }
 
-// factsQuery reads one kind of object per UNION ALL branch, each with its
-// facts as a LATERAL VALUES list. The CTEs hold the schemas and the
-// relations and types that are read: outside the system schemas and the
-// excluded ones, and not members of an extension.
-const factsQuery = `
-WITH ns AS (
-	SELECT n.oid, quote_ident(n.nspname) AS q
+func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// schemasCTE is the schemas that are read: outside the system schemas and
+// the excluded ones, and not members of an extension.
+const schemasCTE = `ns AS (
+	SELECT n.oid, n.nspname, quote_ident(n.nspname) AS q
 	FROM pg_namespace n
 	WHERE n.nspname NOT IN ('pg_catalog', 'information_schema')
 	  AND n.nspname NOT LIKE 'pg\_toast%' AND n.nspname NOT LIKE 'pg\_temp\_%'
 	  AND n.nspname::text <> ALL (ARRAY[` + excludedMarker + `]::text[])
 	  AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_namespace'::regclass AND e.objid = n.oid AND e.deptype = 'e')
-), rel AS (
+)`
+
+// factsQuery reads one kind of object per UNION ALL branch, each with its
+// facts as a LATERAL VALUES list. The CTEs hold the schemas, the relations
+// and types that are read (in those schemas, not members of an extension),
+// the roles as facts name them, and each object's owner and privileges
+// when they are not the default: an owner other than the database's, a
+// privilege list other than the one the object was created with
+// (acldefault, or pg_init_privs for a built-in object or an extension's
+// member), sorted, its owner written (owner).
+const factsQuery = `
+WITH ` + schemasCTE + `, rel AS (
 	SELECT c.oid, c.relkind, c.relpersistence, c.relispartition, c.relpartbound, c.reloptions,
-	       c.relrowsecurity, c.relforcerowsecurity, c.relam, n.q || '.' || quote_ident(c.relname) AS q
+	       c.relrowsecurity, c.relforcerowsecurity, c.relam, c.relreplident, c.reloftype, n.q || '.' || quote_ident(c.relname) AS q
 	FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
 	WHERE c.relkind <> 't'
 	  AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_class'::regclass AND e.objid = c.oid AND e.deptype = 'e')
 ), typ AS (
-	SELECT t.oid, t.typtype, t.typbasetype, t.typtypmod, t.typcollation, t.typdefaultbin, t.typnotnull, t.typrelid,
+	SELECT t.oid, t.typtype, t.typbasetype, t.typtypmod, t.typcollation, t.typdefaultbin, t.typnotnull, t.typrelid, t.typisdefined,
 	       n.q || '.' || quote_ident(t.typname) AS q
 	FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
-	WHERE t.typtype IN ('e', 'd', 'r', 'c')
+	WHERE (t.typtype IN ('e', 'd', 'r', 'c', 'b') OR (t.typtype = 'p' AND NOT t.typisdefined))
 	  AND (t.typtype <> 'c' OR (SELECT c.relkind FROM pg_class c WHERE c.oid = t.typrelid) = 'c')
-	  AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype = 'e')
+	  AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_type'::regclass AND e.objid = t.oid AND e.deptype IN ('e', 'i'))
+), role AS (
+	SELECT r.oid, CASE WHEN r.rolname = 'pg_database_owner' OR r.oid = (SELECT d.datdba FROM pg_database d WHERE d.datname = current_database())
+		THEN '(database owner)' ELSE quote_ident(r.rolname) END AS q
+	FROM pg_roles r
+	UNION ALL SELECT 0, 'PUBLIC'
+), owned AS (
+	SELECT 'pg_namespace'::regclass::oid AS classid, n.oid AS objid, 0 AS objsubid, n.nspowner AS owner, n.nspacl AS acl, 'n'::"char" AS t FROM pg_namespace n
+	UNION ALL SELECT 'pg_class'::regclass, c.oid, 0, c.relowner, c.relacl, CASE c.relkind WHEN 'S' THEN 's'::"char" ELSE 'r' END FROM pg_class c
+	UNION ALL SELECT 'pg_class'::regclass, a.attrelid, a.attnum, c.relowner, a.attacl, 'c'::"char"
+		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE a.attacl IS NOT NULL
+	UNION ALL SELECT 'pg_proc'::regclass, p.oid, 0, p.proowner, p.proacl, 'f'::"char" FROM pg_proc p
+	UNION ALL SELECT 'pg_type'::regclass, t.oid, 0, t.typowner, t.typacl, 'T'::"char" FROM pg_type t
+	UNION ALL SELECT 'pg_foreign_data_wrapper'::regclass, w.oid, 0, w.fdwowner, w.fdwacl, 'F'::"char" FROM pg_foreign_data_wrapper w
+	UNION ALL SELECT 'pg_foreign_server'::regclass, s.oid, 0, s.srvowner, s.srvacl, 'S'::"char" FROM pg_foreign_server s
+	UNION ALL SELECT 'pg_language'::regclass, l.oid, 0, l.lanowner, l.lanacl, 'l'::"char" FROM pg_language l
+	UNION ALL SELECT 'pg_default_acl'::regclass, da.oid, 0, da.defaclrole, da.defaclacl, NULL FROM pg_default_acl da
+	UNION ALL SELECT 'pg_collation'::regclass, x.oid, 0, x.collowner, NULL, NULL FROM pg_collation x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_conversion'::regclass, x.oid, 0, x.conowner, NULL, NULL FROM pg_conversion x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_operator'::regclass, x.oid, 0, x.oprowner, NULL, NULL FROM pg_operator x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_opclass'::regclass, x.oid, 0, x.opcowner, NULL, NULL FROM pg_opclass x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_opfamily'::regclass, x.oid, 0, x.opfowner, NULL, NULL FROM pg_opfamily x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_ts_config'::regclass, x.oid, 0, x.cfgowner, NULL, NULL FROM pg_ts_config x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_ts_dict'::regclass, x.oid, 0, x.dictowner, NULL, NULL FROM pg_ts_dict x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_event_trigger'::regclass, x.oid, 0, x.evtowner, NULL, NULL FROM pg_event_trigger x
+	UNION ALL SELECT 'pg_publication'::regclass, x.oid, 0, x.pubowner, NULL, NULL FROM pg_publication x
+	UNION ALL SELECT 'pg_statistic_ext'::regclass, x.oid, 0, x.stxowner, NULL, NULL FROM pg_statistic_ext x
+), priv AS (
+	SELECT *
+	FROM (SELECT o.classid, o.objid, o.objsubid,
+		CASE WHEN o.objsubid = 0 AND ow.q <> '(database owner)' THEN ow.q END AS owner,
+		CASE WHEN o.acl IS NOT NULL AND (b.acl IS NULL OR NOT (o.acl @> b.acl AND o.acl <@ b.acl)) THEN coalesce((
+			SELECT string_agg(g.item, '; ' ORDER BY g.item COLLATE "C")
+			FROM (SELECT CASE WHEN e.grantee = o.owner THEN '(owner)' ELSE ge.q END || ' '
+				|| string_agg(e.privilege_type, ', ' ORDER BY e.privilege_type COLLATE "C")
+				|| CASE WHEN e.is_grantable THEN ' with grant option' ELSE '' END
+				|| CASE WHEN e.grantor <> o.owner THEN ' granted by ' || gr.q ELSE '' END AS item
+				FROM aclexplode(o.acl) e JOIN role ge ON ge.oid = e.grantee JOIN role gr ON gr.oid = e.grantor
+				GROUP BY e.grantee, ge.q, e.grantor, gr.q, e.is_grantable) g), 'none') END AS privileges
+		FROM owned o
+		JOIN role ow ON ow.oid = o.owner
+		LEFT JOIN pg_init_privs ip ON ip.objoid = o.objid AND ip.classoid = o.classid AND ip.objsubid = o.objsubid
+		CROSS JOIN LATERAL (SELECT coalesce(ip.initprivs, acldefault(o.t, o.owner)) AS acl) b) p
+	WHERE p.owner IS NOT NULL OR p.privileges IS NOT NULL
 )
 SELECT 'schema', n.q, f.a, f.v
 FROM ns n
+LEFT JOIN priv p ON p.classid = 'pg_namespace'::regclass AND p.objid = n.oid AND p.objsubid = 0
 LEFT JOIN pg_description d ON d.classoid = 'pg_namespace'::regclass AND d.objoid = n.oid AND d.objsubid = 0
-CROSS JOIN LATERAL (VALUES ('exists', ''), ('comment', quote_literal(d.description))) f(a, v)
+CROSS JOIN LATERAL (VALUES ('exists', ''), ('owner', p.owner), ('privileges', p.privileges), ('comment', quote_literal(d.description))) f(a, v)
 WHERE f.v IS NOT NULL
 
 UNION ALL
@@ -66,6 +143,7 @@ SELECT 'collation', n.q || '.' || quote_ident(co.collname), f.a, f.v
 FROM pg_collation co
 JOIN ns n ON n.oid = co.collnamespace
 CROSS JOIN LATERAL (SELECT to_jsonb(co) AS j) cj
+LEFT JOIN priv p ON p.classid = 'pg_collation'::regclass AND p.objid = co.oid AND p.objsubid = 0
 LEFT JOIN pg_description d ON d.classoid = 'pg_collation'::regclass AND d.objoid = co.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('provider', CASE co.collprovider WHEN 'i' THEN 'icu' WHEN 'c' THEN 'libc' WHEN 'b' THEN 'builtin' ELSE 'default' END),
@@ -73,6 +151,7 @@ CROSS JOIN LATERAL (VALUES
 		quote_literal(coalesce(cj.j ->> 'colllocale', cj.j ->> 'colliculocale')),
 		'rules ' || quote_literal(cj.j ->> 'collicurules'))),
 	('deterministic', CASE WHEN co.collisdeterministic THEN 'yes' ELSE 'no' END),
+	('owner', p.owner),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL
@@ -81,6 +160,8 @@ WHERE f.v IS NOT NULL
 UNION ALL
 SELECT 'table', r.q, f.a, f.v
 FROM rel r
+LEFT JOIN priv p ON p.classid = 'pg_class'::regclass AND p.objid = r.oid AND p.objsubid = 0
+LEFT JOIN pg_foreign_table ft ON ft.ftrelid = r.oid
 LEFT JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = r.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('persistence', CASE r.relpersistence WHEN 'u' THEN 'unlogged' ELSE 'permanent' END),
@@ -93,6 +174,13 @@ CROSS JOIN LATERAL (VALUES
 		concat_ws(', ', CASE WHEN r.relrowsecurity THEN 'enabled' ELSE 'disabled' END, CASE WHEN r.relforcerowsecurity THEN 'forced' END) END),
 	('storage options', (SELECT string_agg(o, ', ' ORDER BY o COLLATE "C") FROM unnest(r.reloptions) o)),
 	('access method', (SELECT am.amname::text FROM pg_am am WHERE am.oid = r.relam AND am.amname <> 'heap')),
+	('of type', CASE WHEN r.reloftype <> 0 THEN format_type(r.reloftype, NULL) END),
+	('replica identity', CASE WHEN r.relkind = 'f' THEN NULL ELSE CASE r.relreplident WHEN 'n' THEN 'nothing' WHEN 'f' THEN 'full' WHEN 'i' THEN 'index ' || coalesce((SELECT quote_ident(c.relname)
+		FROM pg_index i JOIN pg_class c ON c.oid = i.indexrelid WHERE i.indrelid = r.oid AND i.indisreplident), '') END END),
+	('server', (SELECT quote_ident(s.srvname) FROM pg_foreign_server s WHERE s.oid = ft.ftserver)),
+	('foreign options', (SELECT string_agg(o, ', ' ORDER BY o COLLATE "C") FROM unnest(ft.ftoptions) o)),
+	('owner', p.owner),
+	('privileges', p.privileges),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE r.relkind IN ('r', 'p', 'f') AND f.v IS NOT NULL
@@ -106,6 +194,7 @@ LEFT JOIN pg_attrdef ad ON ad.adrelid = a.attrelid AND ad.adnum = a.attnum
 LEFT JOIN pg_depend dep ON a.attidentity <> '' AND dep.classid = 'pg_class'::regclass AND dep.refclassid = 'pg_class'::regclass
 	AND dep.refobjid = r.oid AND dep.refobjsubid = a.attnum AND dep.deptype = 'i'
 LEFT JOIN pg_sequence s ON s.seqrelid = dep.objid
+LEFT JOIN priv p ON p.classid = 'pg_class'::regclass AND p.objid = r.oid AND p.objsubid = a.attnum
 LEFT JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = r.oid AND d.objsubid = a.attnum
 CROSS JOIN LATERAL (VALUES
 	('type', CASE WHEN r.relkind IN ('r', 'p', 'f') THEN format_type(a.atttypid, a.atttypmod) END),
@@ -116,6 +205,13 @@ CROSS JOIN LATERAL (VALUES
 	('identity', CASE a.attidentity WHEN 'a' THEN 'always' WHEN 'd' THEN 'by default' END
 		|| format(', start %s, increment %s, minvalue %s, maxvalue %s, cache %s', s.seqstart, s.seqincrement, s.seqmin, s.seqmax, s.seqcache)
 		|| CASE WHEN s.seqcycle THEN ', cycle' ELSE '' END),
+	('storage', CASE WHEN a.attstorage <> t.typstorage THEN CASE a.attstorage WHEN 'p' THEN 'plain' WHEN 'e' THEN 'external'
+		WHEN 'm' THEN 'main' ELSE 'extended' END END),
+	('compression', CASE a.attcompression WHEN 'p' THEN 'pglz' WHEN 'l' THEN 'lz4' END),
+	('statistics', CASE WHEN a.attstattarget >= 0 THEN a.attstattarget::text END),
+	('options', (SELECT string_agg(o, ', ' ORDER BY o COLLATE "C") FROM unnest(a.attoptions) o)),
+	('foreign options', (SELECT string_agg(o, ', ' ORDER BY o COLLATE "C") FROM unnest(a.attfdwoptions) o)),
+	('privileges', p.privileges),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE r.relkind IN ('r', 'p', 'f', 'v', 'm', 'c') AND f.v IS NOT NULL
@@ -140,6 +236,9 @@ LEFT JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = r
 CROSS JOIN LATERAL (VALUES
 	('definition', CASE WHEN NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid
 		AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')) THEN pg_get_indexdef(r.oid) END),
+	('clustered', CASE WHEN i.indisclustered THEN '' END),
+	('statistics', (SELECT string_agg(a.attnum || ' ' || a.attstattarget, ', ' ORDER BY a.attnum)
+		FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND a.attstattarget >= 0)),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL
@@ -147,10 +246,13 @@ WHERE f.v IS NOT NULL
 UNION ALL
 SELECT CASE r.relkind WHEN 'v' THEN 'view' ELSE 'materialized view' END, r.q, f.a, f.v
 FROM rel r
+LEFT JOIN priv p ON p.classid = 'pg_class'::regclass AND p.objid = r.oid AND p.objsubid = 0
 LEFT JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = r.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('definition', pg_get_viewdef(r.oid)),
 	('options', (SELECT string_agg(o, ', ' ORDER BY o COLLATE "C") FROM unnest(r.reloptions) o)),
+	('owner', p.owner),
+	('privileges', p.privileges),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE r.relkind IN ('v', 'm') AND f.v IS NOT NULL
@@ -159,6 +261,7 @@ UNION ALL
 SELECT 'sequence', r.q, f.a, f.v
 FROM rel r
 JOIN pg_sequence s ON s.seqrelid = r.oid
+LEFT JOIN priv p ON p.classid = 'pg_class'::regclass AND p.objid = r.oid AND p.objsubid = 0
 LEFT JOIN pg_depend o ON o.classid = 'pg_class'::regclass AND o.objid = r.oid AND o.refclassid = 'pg_class'::regclass
 	AND o.refobjsubid > 0 AND o.deptype IN ('a', 'i')
 LEFT JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = r.oid AND d.objsubid = 0
@@ -172,6 +275,9 @@ CROSS JOIN LATERAL (VALUES
 	('cycle', CASE WHEN s.seqcycle THEN '' END),
 	('owned by', o.refobjid::regclass::text || '.'
 		|| (SELECT quote_ident(a.attname) FROM pg_attribute a WHERE a.attrelid = o.refobjid AND a.attnum = o.refobjsubid)),
+	('persistence', CASE WHEN r.relpersistence = 'u' THEN 'unlogged' END),
+	('owner', p.owner),
+	('privileges', p.privileges),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE o.deptype IS DISTINCT FROM 'i' AND f.v IS NOT NULL
@@ -180,6 +286,8 @@ UNION ALL
 SELECT CASE t.typtype WHEN 'e' THEN 'enum' WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range' ELSE 'type' END, t.q, f.a, f.v
 FROM typ t
 LEFT JOIN pg_range rg ON rg.rngtypid = t.oid
+LEFT JOIN pg_type bt ON bt.oid = t.oid AND t.typtype = 'b'
+LEFT JOIN priv p ON p.classid = 'pg_type'::regclass AND p.objid = t.oid AND p.objsubid = 0
 LEFT JOIN pg_description d ON d.classoid = 'pg_type'::regclass AND d.objoid = t.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('values', CASE WHEN t.typtype = 'e' THEN coalesce((SELECT string_agg(quote_literal(e.enumlabel), ', ' ORDER BY e.enumsortorder)
@@ -194,6 +302,28 @@ CROSS JOIN LATERAL (VALUES
 		FROM pg_attribute a JOIN pg_type at ON at.oid = a.atttypid
 		WHERE a.attrelid = t.typrelid AND a.attnum > 0 AND NOT a.attisdropped) END),
 	('subtype', format_type(rg.rngsubtype, NULL)),
+	('options', CASE WHEN rg.rngtypid IS NOT NULL THEN concat_ws(', ',
+		'subtype opclass ' || (SELECT quote_ident(oc.opcname) FROM pg_opclass oc WHERE oc.oid = rg.rngsubopc AND NOT oc.opcdefault),
+		'collation ' || CASE WHEN rg.rngcollation <> 0 THEN rg.rngcollation::regcollation::text END,
+		'canonical ' || CASE WHEN rg.rngcanonical <> 0 THEN rg.rngcanonical::regprocedure::text END,
+		'subtype diff ' || CASE WHEN rg.rngsubdiff <> 0 THEN rg.rngsubdiff::regprocedure::text END,
+		'multirange ' || format_type(rg.rngmultitypid, NULL)) END),
+	('definition', CASE WHEN bt.oid IS NOT NULL THEN concat_ws(', ',
+		'input ' || bt.typinput::regprocedure::text, 'output ' || bt.typoutput::regprocedure::text,
+		'receive ' || CASE WHEN bt.typreceive <> 0 THEN bt.typreceive::regprocedure::text END,
+		'send ' || CASE WHEN bt.typsend <> 0 THEN bt.typsend::regprocedure::text END,
+		'typmod_in ' || CASE WHEN bt.typmodin <> 0 THEN bt.typmodin::regprocedure::text END,
+		'typmod_out ' || CASE WHEN bt.typmodout <> 0 THEN bt.typmodout::regprocedure::text END,
+		'analyze ' || CASE WHEN bt.typanalyze <> 0 THEN bt.typanalyze::regprocedure::text END,
+		'subscript ' || CASE WHEN bt.typsubscript <> 0 THEN bt.typsubscript::regprocedure::text END,
+		'internallength ' || CASE WHEN bt.typlen < 0 THEN 'variable' ELSE bt.typlen::text END,
+		CASE WHEN bt.typbyval THEN 'passedbyvalue' END, 'alignment ' || bt.typalign::text, 'storage ' || bt.typstorage::text,
+		'category ' || quote_literal(bt.typcategory::text), CASE WHEN bt.typispreferred THEN 'preferred' END,
+		'default ' || quote_literal(bt.typdefault), 'element ' || CASE WHEN bt.typelem <> 0 THEN format_type(bt.typelem, NULL) END,
+		'delimiter ' || quote_literal(bt.typdelim::text), CASE WHEN bt.typcollation <> 0 THEN 'collatable' END) END),
+	('shell', CASE WHEN t.typtype = 'p' THEN '' END),
+	('owner', p.owner),
+	('privileges', p.privileges),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL
@@ -204,6 +334,7 @@ SELECT CASE p.prokind WHEN 'p' THEN 'procedure' WHEN 'a' THEN 'aggregate' ELSE '
 FROM pg_proc p
 JOIN ns n ON n.oid = p.pronamespace
 LEFT JOIN pg_aggregate ag ON ag.aggfnoid = p.oid
+LEFT JOIN priv pv ON pv.classid = 'pg_proc'::regclass AND pv.objid = p.oid AND pv.objsubid = 0
 LEFT JOIN pg_description d ON d.classoid = 'pg_proc'::regclass AND d.objoid = p.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('definition', CASE WHEN p.prokind <> 'a' THEN pg_get_functiondef(p.oid) END),
@@ -213,6 +344,8 @@ CROSS JOIN LATERAL (VALUES
 		CASE WHEN ag.aggcombinefn <> 0 THEN 'combinefunc ' || ag.aggcombinefn::regprocedure::text END,
 		'initcond ' || quote_literal(ag.agginitval),
 		CASE ag.aggkind WHEN 'o' THEN 'ordered-set' WHEN 'h' THEN 'hypothetical-set' END) END),
+	('owner', pv.owner),
+	('privileges', pv.privileges),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL
@@ -251,7 +384,11 @@ SELECT 'rule', r.q || '.' || quote_ident(rw.rulename), f.a, f.v
 FROM pg_rewrite rw
 JOIN rel r ON r.oid = rw.ev_class
 LEFT JOIN pg_description d ON d.classoid = 'pg_rewrite'::regclass AND d.objoid = rw.oid AND d.objsubid = 0
-CROSS JOIN LATERAL (VALUES ('definition', pg_get_ruledef(rw.oid)), ('comment', quote_literal(d.description))) f(a, v)
+CROSS JOIN LATERAL (VALUES
+	('definition', pg_get_ruledef(rw.oid)),
+	('status', CASE rw.ev_enabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'enabled on replicas only' WHEN 'A' THEN 'enabled always' END),
+	('comment', quote_literal(d.description))
+) f(a, v)
 WHERE rw.rulename <> '_RETURN' AND f.v IS NOT NULL
 
 UNION ALL
@@ -259,6 +396,319 @@ SELECT 'statistics', n.q || '.' || quote_ident(st.stxname), f.a, f.v
 FROM pg_statistic_ext st
 JOIN ns n ON n.oid = st.stxnamespace
 LEFT JOIN pg_description d ON d.classoid = 'pg_statistic_ext'::regclass AND d.objoid = st.oid AND d.objsubid = 0
-CROSS JOIN LATERAL (VALUES ('definition', pg_get_statisticsobjdef(st.oid)), ('comment', quote_literal(d.description))) f(a, v)
+LEFT JOIN priv p ON p.classid = 'pg_statistic_ext'::regclass AND p.objid = st.oid AND p.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('definition', pg_get_statisticsobjdef(st.oid)),
+	('statistics', CASE WHEN st.stxstattarget >= 0 THEN st.stxstattarget::text END),
+	('owner', p.owner),
+	('comment', quote_literal(d.description))
+) f(a, v)
 WHERE f.v IS NOT NULL
+
+UNION ALL
+SELECT 'language', quote_ident(l.lanname), f.a, f.v
+FROM pg_language l
+LEFT JOIN priv p ON p.classid = 'pg_language'::regclass AND p.objid = l.oid AND p.objsubid = 0
+LEFT JOIN pg_description d ON d.classoid = 'pg_language'::regclass AND d.objoid = l.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('handler', l.lanplcallfoid::regprocedure::text),
+	('inline', CASE WHEN l.laninline <> 0 THEN l.laninline::regprocedure::text END),
+	('validator', CASE WHEN l.lanvalidator <> 0 THEN l.lanvalidator::regprocedure::text END),
+	('trusted', CASE WHEN l.lanpltrusted THEN '' END),
+	('owner', p.owner),
+	('privileges', p.privileges),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE l.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_language'::regclass AND e.objid = l.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'cast', '(' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ')', f.a, f.v
+FROM pg_cast c
+LEFT JOIN pg_description d ON d.classoid = 'pg_cast'::regclass AND d.objoid = c.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('method', CASE c.castmethod WHEN 'f' THEN 'function ' || c.castfunc::regprocedure::text WHEN 'i' THEN 'inout' ELSE 'binary coercible' END),
+	('context', CASE c.castcontext WHEN 'e' THEN 'explicit' WHEN 'a' THEN 'assignment' ELSE 'implicit' END),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE c.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_cast'::regclass AND e.objid = c.oid AND e.deptype IN ('e', 'i'))
+
+UNION ALL
+SELECT 'access method', quote_ident(am.amname), f.a, f.v
+FROM pg_am am
+LEFT JOIN pg_description d ON d.classoid = 'pg_am'::regclass AND d.objoid = am.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('type', CASE am.amtype WHEN 't' THEN 'table' ELSE 'index' END),
+	('handler', am.amhandler::regprocedure::text),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE am.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_am'::regclass AND e.objid = am.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'transform', 'for ' || format_type(tr.trftype, NULL) || ' language ' || quote_ident(l.lanname), f.a, f.v
+FROM pg_transform tr
+JOIN pg_language l ON l.oid = tr.trflang
+LEFT JOIN pg_description d ON d.classoid = 'pg_transform'::regclass AND d.objoid = tr.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('from sql', CASE WHEN tr.trffromsql <> 0 THEN tr.trffromsql::regprocedure::text ELSE 'none' END),
+	('to sql', CASE WHEN tr.trftosql <> 0 THEN tr.trftosql::regprocedure::text ELSE 'none' END),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE tr.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_transform'::regclass AND e.objid = tr.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'conversion', n.q || '.' || quote_ident(cv.conname), f.a, f.v
+FROM pg_conversion cv
+JOIN ns n ON n.oid = cv.connamespace
+LEFT JOIN priv p ON p.classid = 'pg_conversion'::regclass AND p.objid = cv.oid AND p.objsubid = 0
+LEFT JOIN pg_description d ON d.classoid = 'pg_conversion'::regclass AND d.objoid = cv.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('definition', format('for %L to %L from %s', pg_encoding_to_char(cv.conforencoding), pg_encoding_to_char(cv.contoencoding),
+		cv.conproc::regprocedure) || CASE WHEN cv.condefault THEN ', default' ELSE '' END),
+	('owner', p.owner),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_conversion'::regclass AND e.objid = cv.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'operator', op.oid::regoperator::text, f.a, f.v
+FROM pg_operator op
+JOIN ns n ON n.oid = op.oprnamespace
+LEFT JOIN priv p ON p.classid = 'pg_operator'::regclass AND p.objid = op.oid AND p.objsubid = 0
+LEFT JOIN pg_description d ON d.classoid = 'pg_operator'::regclass AND d.objoid = op.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('definition', concat_ws(', ',
+		'function ' || CASE WHEN op.oprcode <> 0 THEN op.oprcode::regprocedure::text END,
+		'commutator ' || CASE WHEN op.oprcom <> 0 THEN op.oprcom::regoperator::text END,
+		'negator ' || CASE WHEN op.oprnegate <> 0 THEN op.oprnegate::regoperator::text END,
+		'restrict ' || CASE WHEN op.oprrest <> 0 THEN op.oprrest::regprocedure::text END,
+		'join ' || CASE WHEN op.oprjoin <> 0 THEN op.oprjoin::regprocedure::text END,
+		CASE WHEN op.oprcanhash THEN 'hashes' END, CASE WHEN op.oprcanmerge THEN 'merges' END)),
+	('owner', p.owner),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_operator'::regclass AND e.objid = op.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'operator family', n.q || '.' || quote_ident(opf.opfname) || ' using ' || quote_ident(am.amname), f.a, f.v
+FROM pg_opfamily opf
+JOIN ns n ON n.oid = opf.opfnamespace
+JOIN pg_am am ON am.oid = opf.opfmethod
+LEFT JOIN priv p ON p.classid = 'pg_opfamily'::regclass AND p.objid = opf.oid AND p.objsubid = 0
+LEFT JOIN pg_description d ON d.classoid = 'pg_opfamily'::regclass AND d.objoid = opf.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('exists', ''),
+	('operators', (SELECT string_agg(x.item, ', ' ORDER BY x.item COLLATE "C")
+		FROM (SELECT ao.amopstrategy || ' ' || ao.amopopr::regoperator::text
+			|| CASE WHEN ao.amoppurpose = 'o' THEN ' for order by ' || (SELECT sf.opfnamespace::regnamespace::text || '.' || quote_ident(sf.opfname)
+				FROM pg_opfamily sf WHERE sf.oid = ao.amopsortfamily) ELSE '' END AS item
+			FROM pg_amop ao WHERE ao.amopfamily = opf.oid) x)),
+	('functions', (SELECT string_agg(x.item, ', ' ORDER BY x.item COLLATE "C")
+		FROM (SELECT ap.amprocnum || ' (' || format_type(ap.amproclefttype, NULL) || ', ' || format_type(ap.amprocrighttype, NULL) || ') '
+			|| ap.amproc::regprocedure::text AS item
+			FROM pg_amproc ap WHERE ap.amprocfamily = opf.oid) x)),
+	('owner', p.owner),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_opfamily'::regclass AND e.objid = opf.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'operator class', n.q || '.' || quote_ident(opc.opcname) || ' using ' || quote_ident(am.amname), f.a, f.v
+FROM pg_opclass opc
+JOIN ns n ON n.oid = opc.opcnamespace
+JOIN pg_am am ON am.oid = opc.opcmethod
+JOIN pg_opfamily opf ON opf.oid = opc.opcfamily
+LEFT JOIN priv p ON p.classid = 'pg_opclass'::regclass AND p.objid = opc.oid AND p.objsubid = 0
+LEFT JOIN pg_description d ON d.classoid = 'pg_opclass'::regclass AND d.objoid = opc.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('type', format_type(opc.opcintype, NULL)),
+	('default', CASE WHEN opc.opcdefault THEN '' END),
+	('family', opf.opfnamespace::regnamespace::text || '.' || quote_ident(opf.opfname)),
+	('storage', CASE WHEN opc.opckeytype <> 0 THEN format_type(opc.opckeytype, NULL) END),
+	('owner', p.owner),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_opclass'::regclass AND e.objid = opc.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'text search parser', n.q || '.' || quote_ident(prs.prsname), f.a, f.v
+FROM pg_ts_parser prs
+JOIN ns n ON n.oid = prs.prsnamespace
+LEFT JOIN pg_description d ON d.classoid = 'pg_ts_parser'::regclass AND d.objoid = prs.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('functions', concat_ws(', ', 'start ' || prs.prsstart::regprocedure::text, 'gettoken ' || prs.prstoken::regprocedure::text,
+		'end ' || prs.prsend::regprocedure::text, 'headline ' || CASE WHEN prs.prsheadline <> 0 THEN prs.prsheadline::regprocedure::text END,
+		'lextypes ' || prs.prslextype::regprocedure::text)),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_parser'::regclass AND e.objid = prs.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'text search template', n.q || '.' || quote_ident(tm.tmplname), f.a, f.v
+FROM pg_ts_template tm
+JOIN ns n ON n.oid = tm.tmplnamespace
+LEFT JOIN pg_description d ON d.classoid = 'pg_ts_template'::regclass AND d.objoid = tm.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('functions', concat_ws(', ', 'init ' || CASE WHEN tm.tmplinit <> 0 THEN tm.tmplinit::regprocedure::text END,
+		'lexize ' || tm.tmpllexize::regprocedure::text)),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_template'::regclass AND e.objid = tm.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'text search dictionary', n.q || '.' || quote_ident(dc.dictname), f.a, f.v
+FROM pg_ts_dict dc
+JOIN ns n ON n.oid = dc.dictnamespace
+JOIN pg_ts_template tm ON tm.oid = dc.dicttemplate
+LEFT JOIN priv p ON p.classid = 'pg_ts_dict'::regclass AND p.objid = dc.oid AND p.objsubid = 0
+LEFT JOIN pg_description d ON d.classoid = 'pg_ts_dict'::regclass AND d.objoid = dc.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('template', tm.tmplnamespace::regnamespace::text || '.' || quote_ident(tm.tmplname)),
+	('options', dc.dictinitoption),
+	('owner', p.owner),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_dict'::regclass AND e.objid = dc.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'text search configuration', n.q || '.' || quote_ident(cfg.cfgname), f.a, f.v
+FROM pg_ts_config cfg
+JOIN ns n ON n.oid = cfg.cfgnamespace
+JOIN pg_ts_parser prs ON prs.oid = cfg.cfgparser
+LEFT JOIN priv p ON p.classid = 'pg_ts_config'::regclass AND p.objid = cfg.oid AND p.objsubid = 0
+LEFT JOIN pg_description d ON d.classoid = 'pg_ts_config'::regclass AND d.objoid = cfg.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('parser', prs.prsnamespace::regnamespace::text || '.' || quote_ident(prs.prsname)),
+	('mapping', (SELECT string_agg(x.item, ', ' ORDER BY x.maptokentype)
+		FROM (SELECT m.maptokentype, coalesce(tt.alias, m.maptokentype::text) || ' '
+			|| string_agg(dm.dictnamespace::regnamespace::text || '.' || quote_ident(dm.dictname), ' ' ORDER BY m.mapseqno) AS item
+			FROM pg_ts_config_map m
+			JOIN pg_ts_dict dm ON dm.oid = m.mapdict
+			LEFT JOIN ts_token_type(cfg.cfgparser) tt ON tt.tokid = m.maptokentype
+			WHERE m.mapcfg = cfg.oid
+			GROUP BY m.maptokentype, tt.alias) x)),
+	('owner', p.owner),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_config'::regclass AND e.objid = cfg.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'foreign data wrapper', quote_ident(w.fdwname), f.a, f.v
+FROM pg_foreign_data_wrapper w
+LEFT JOIN priv p ON p.classid = 'pg_foreign_data_wrapper'::regclass AND p.objid = w.oid AND p.objsubid = 0
+LEFT JOIN pg_description d ON d.classoid = 'pg_foreign_data_wrapper'::regclass AND d.objoid = w.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('handler', CASE WHEN w.fdwhandler <> 0 THEN w.fdwhandler::regprocedure::text ELSE 'none' END),
+	('validator', CASE WHEN w.fdwvalidator <> 0 THEN w.fdwvalidator::regprocedure::text ELSE 'none' END),
+	('options', (SELECT string_agg(o, ', ' ORDER BY o COLLATE "C") FROM unnest(w.fdwoptions) o)),
+	('owner', p.owner),
+	('privileges', p.privileges),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_foreign_data_wrapper'::regclass AND e.objid = w.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'server', quote_ident(sv.srvname), f.a, f.v
+FROM pg_foreign_server sv
+JOIN pg_foreign_data_wrapper w ON w.oid = sv.srvfdw
+LEFT JOIN priv p ON p.classid = 'pg_foreign_server'::regclass AND p.objid = sv.oid AND p.objsubid = 0
+LEFT JOIN pg_description d ON d.classoid = 'pg_foreign_server'::regclass AND d.objoid = sv.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('wrapper', quote_ident(w.fdwname)),
+	('type', quote_literal(sv.srvtype)),
+	('version', quote_literal(sv.srvversion)),
+	('options', (SELECT string_agg(CASE WHEN o.option_name ~* '` + secretOptionPattern + `'
+		THEN o.option_name || ' md5 ' || md5(sv.srvname || ' ' || o.option_name || '=' || o.option_value)
+		ELSE o.option_name || '=' || o.option_value END, ', ' ORDER BY o.option_name COLLATE "C")
+		FROM pg_options_to_table(sv.srvoptions) o)),
+	('owner', p.owner),
+	('privileges', p.privileges),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_foreign_server'::regclass AND e.objid = sv.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'user mapping', ro.q || ' on ' || quote_ident(um.srvname), f.a, f.v
+FROM pg_user_mappings um
+JOIN role ro ON ro.oid = um.umuser
+CROSS JOIN LATERAL (VALUES
+	('exists', ''),
+	('options', (SELECT string_agg(o.option_name || ' md5 ' || md5(ro.q || ' ' || um.srvname || ' ' || o.option_name || '=' || o.option_value),
+		', ' ORDER BY o.option_name COLLATE "C") FROM pg_options_to_table(um.umoptions) o))
+) f(a, v)
+WHERE f.v IS NOT NULL
+
+UNION ALL
+SELECT 'event trigger', quote_ident(et.evtname), f.a, f.v
+FROM pg_event_trigger et
+LEFT JOIN priv p ON p.classid = 'pg_event_trigger'::regclass AND p.objid = et.oid AND p.objsubid = 0
+LEFT JOIN pg_description d ON d.classoid = 'pg_event_trigger'::regclass AND d.objoid = et.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('event', et.evtevent::text),
+	('function', et.evtfoid::regprocedure::text),
+	('tags', (SELECT string_agg(quote_literal(tg), ', ' ORDER BY tg COLLATE "C") FROM unnest(et.evttags) tg)),
+	('status', CASE et.evtenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'enabled on replicas only' WHEN 'A' THEN 'enabled always' END),
+	('owner', p.owner),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_event_trigger'::regclass AND e.objid = et.oid AND e.deptype = 'e')
+
+UNION ALL
+SELECT 'publication', quote_ident(pb.pubname), f.a, f.v
+FROM pg_publication pb
+LEFT JOIN priv p ON p.classid = 'pg_publication'::regclass AND p.objid = pb.oid AND p.objsubid = 0
+LEFT JOIN pg_description d ON d.classoid = 'pg_publication'::regclass AND d.objoid = pb.oid AND d.objsubid = 0
+CROSS JOIN LATERAL (VALUES
+	('publish', concat_ws(', ', CASE WHEN pb.pubinsert THEN 'insert' END, CASE WHEN pb.pubupdate THEN 'update' END,
+		CASE WHEN pb.pubdelete THEN 'delete' END, CASE WHEN pb.pubtruncate THEN 'truncate' END)),
+	('all tables', CASE WHEN pb.puballtables THEN '' END),
+	('via partition root', CASE WHEN pb.pubviaroot THEN '' END),
+	('owner', p.owner),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE f.v IS NOT NULL
+
+UNION ALL
+SELECT 'publication table', quote_ident(pb.pubname) || '.' || r.q, f.a, f.v
+FROM pg_publication_rel pr
+JOIN pg_publication pb ON pb.oid = pr.prpubid
+JOIN rel r ON r.oid = pr.prrelid
+CROSS JOIN LATERAL (VALUES
+	('member', ''),
+	('columns', (SELECT string_agg(quote_ident(a.attname), ', ' ORDER BY a.attnum)
+		FROM pg_attribute a WHERE a.attrelid = pr.prrelid AND a.attnum = ANY (pr.prattrs))),
+	('where', pg_get_expr(pr.prqual, pr.prrelid))
+) f(a, v)
+WHERE f.v IS NOT NULL
+
+UNION ALL
+SELECT 'publication schema', quote_ident(pb.pubname) || '.' || n.q, 'member', ''
+FROM pg_publication_namespace pn
+JOIN pg_publication pb ON pb.oid = pn.pnpubid
+JOIN ns n ON n.oid = pn.pnnspid
+
+UNION ALL
+SELECT 'default privileges', ro.q || coalesce(' in schema ' || n.q, '') || ' on '
+	|| CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' ELSE 'schemas' END,
+	'privileges', p.privileges
+FROM pg_default_acl da
+JOIN role ro ON ro.oid = da.defaclrole
+LEFT JOIN ns n ON n.oid = da.defaclnamespace
+LEFT JOIN priv p ON p.classid = 'pg_default_acl'::regclass AND p.objid = da.oid AND p.objsubid = 0
+WHERE (da.defaclnamespace = 0 OR n.oid IS NOT NULL) AND p.privileges IS NOT NULL
+
+UNION ALL
+SELECT CASE WHEN x.member THEN 'extension member' ELSE 'system object' END, pg_describe_object(p.classid, p.objid, p.objsubid),
+	'privileges', p.privileges
+FROM priv p
+CROSS JOIN LATERAL (SELECT EXISTS (SELECT FROM pg_depend e WHERE e.classid = p.classid AND e.objid = p.objid AND e.deptype = 'e') AS member) x
+WHERE p.privileges IS NOT NULL AND p.classid <> 'pg_default_acl'::regclass AND (x.member OR p.objid < 16384)
+  AND NOT (p.classid = 'pg_namespace'::regclass AND (p.objid IN (SELECT ns.oid FROM ns) OR p.objid = 'information_schema'::regnamespace))
+  AND (pg_identify_object(p.classid, p.objid, p.objsubid)).schema IS DISTINCT FROM 'information_schema'
+
+UNION ALL
+SELECT 'security label', pg_describe_object(sl.classoid, sl.objoid, sl.objsubid) || ' for ' || quote_ident(sl.provider), 'label', quote_literal(sl.label)
+FROM pg_seclabel sl
+CROSS JOIN LATERAL pg_identify_object(sl.classoid, sl.objoid, sl.objsubid) io
+WHERE (io.schema IS NULL OR io.schema IN (SELECT ns.nspname FROM ns))
+  AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = sl.classoid AND e.objid = sl.objoid AND e.deptype = 'e')
 `
