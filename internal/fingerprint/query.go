@@ -38,7 +38,7 @@ func withExcluded(query string, excluded []string) string {
 	for i, s := range excluded {
 		quoted[i] = quoteLiteral(s)
 	}
-	return strings.Replace(query, excludedMarker, strings.Join(quoted, ", "), 1)
+	return strings.ReplaceAll(query, excludedMarker, strings.Join(quoted, ", "))
 }
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
@@ -63,7 +63,9 @@ const schemasCTE = `ns AS (
 // (acldefault, or pg_init_privs for a built-in object or an extension's
 // member), sorted, its owner written (owner).
 const factsQuery = `
-WITH ` + schemasCTE + `, rel AS (
+WITH ` + schemasCTE + `, excluded AS (
+	SELECT n.oid FROM pg_namespace n WHERE n.nspname::text = ANY (ARRAY[` + excludedMarker + `]::text[])
+), rel AS (
 	SELECT c.oid, c.relkind, c.relpersistence, c.relispartition, c.relpartbound, c.reloptions,
 	       c.relrowsecurity, c.relforcerowsecurity, c.relam, c.relreplident, c.reloftype, n.q || '.' || quote_ident(c.relname) AS q
 	FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
@@ -236,6 +238,7 @@ LEFT JOIN pg_description d ON d.classoid = 'pg_class'::regclass AND d.objoid = r
 CROSS JOIN LATERAL (VALUES
 	('definition', CASE WHEN NOT EXISTS (SELECT FROM pg_constraint c WHERE c.conindid = i.indexrelid
 		AND c.conrelid = i.indrelid AND c.contype IN ('p', 'u', 'x')) THEN pg_get_indexdef(r.oid) END),
+	('partition of', (SELECT ih.inhparent::regclass::text FROM pg_inherits ih WHERE ih.inhrelid = r.oid)),
 	('clustered', CASE WHEN i.indisclustered THEN '' END),
 	('statistics', (SELECT string_agg(a.attnum || ' ' || a.attstattarget, ', ' ORDER BY a.attnum)
 		FROM pg_attribute a WHERE a.attrelid = r.oid AND a.attnum > 0 AND a.attstattarget >= 0)),
@@ -304,7 +307,8 @@ CROSS JOIN LATERAL (VALUES
 	('subtype', format_type(rg.rngsubtype, NULL)),
 	('options', CASE WHEN rg.rngtypid IS NOT NULL THEN concat_ws(', ',
 		'subtype opclass ' || (SELECT quote_ident(oc.opcname) FROM pg_opclass oc WHERE oc.oid = rg.rngsubopc AND NOT oc.opcdefault),
-		'collation ' || CASE WHEN rg.rngcollation <> 0 THEN rg.rngcollation::regcollation::text END,
+		'collation ' || CASE WHEN rg.rngcollation <> (SELECT st.typcollation FROM pg_type st WHERE st.oid = rg.rngsubtype)
+			THEN rg.rngcollation::regcollation::text END,
 		'canonical ' || CASE WHEN rg.rngcanonical <> 0 THEN rg.rngcanonical::regprocedure::text END,
 		'subtype diff ' || CASE WHEN rg.rngsubdiff <> 0 THEN rg.rngsubdiff::regprocedure::text END,
 		'multirange ' || format_type(rg.rngmultitypid, NULL)) END),
@@ -430,7 +434,10 @@ CROSS JOIN LATERAL (VALUES
 	('context', CASE c.castcontext WHEN 'e' THEN 'explicit' WHEN 'a' THEN 'assignment' ELSE 'implicit' END),
 	('comment', quote_literal(d.description))
 ) f(a, v)
-WHERE c.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_cast'::regclass AND e.objid = c.oid AND e.deptype IN ('e', 'i'))
+WHERE c.oid >= 16384 AND f.v IS NOT NULL
+  AND NOT EXISTS (SELECT FROM pg_type t WHERE t.oid IN (c.castsource, c.casttarget) AND t.typnamespace IN (SELECT x.oid FROM excluded x))
+  AND NOT EXISTS (SELECT FROM pg_proc pr WHERE pr.oid = c.castfunc AND pr.pronamespace IN (SELECT x.oid FROM excluded x))
+  AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_cast'::regclass AND e.objid = c.oid AND e.deptype IN ('e', 'i'))
 
 UNION ALL
 SELECT 'access method', quote_ident(am.amname), f.a, f.v
@@ -453,7 +460,10 @@ CROSS JOIN LATERAL (VALUES
 	('to sql', CASE WHEN tr.trftosql <> 0 THEN tr.trftosql::regprocedure::text ELSE 'none' END),
 	('comment', quote_literal(d.description))
 ) f(a, v)
-WHERE tr.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_transform'::regclass AND e.objid = tr.oid AND e.deptype = 'e')
+WHERE tr.oid >= 16384 AND f.v IS NOT NULL
+  AND NOT EXISTS (SELECT FROM pg_type t WHERE t.oid = tr.trftype AND t.typnamespace IN (SELECT x.oid FROM excluded x))
+  AND NOT EXISTS (SELECT FROM pg_proc pr WHERE pr.oid IN (tr.trffromsql, tr.trftosql) AND pr.pronamespace IN (SELECT x.oid FROM excluded x))
+  AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_transform'::regclass AND e.objid = tr.oid AND e.deptype = 'e')
 
 UNION ALL
 SELECT 'conversion', n.q || '.' || quote_ident(cv.conname), f.a, f.v
