@@ -24,8 +24,8 @@ func (e *UnclassifiedError) Error() string {
 // readCatalogs, less the forgotten ones, holds: every row numbered from
 // FirstNormalObjectId (16384) of every other catalog of pg_catalog with an
 // oid column, leaving out the members of an extension, the objects that
-// are part of another (pg_depend's internal dependencies: an array type,
-// a table's row type), those in a schema the fingerprint leaves out and
+// are part of another (an internal dependency of the whole object in
+// pg_depend: an array type, a table's row type, a constraint's index), those in a schema the fingerprint leaves out and
 // those that belong to a relation in such a schema.
 func readUnclassified(ctx context.Context, q Querier, excluded, forgotten []string) ([]string, error) {
 	known := make([]string, 0, len(readCatalogs))
@@ -57,13 +57,13 @@ ORDER BY c.relname`)
 WITH `+schemasCTE+`, u AS (
 	`+strings.Join(rows, "\n\tUNION ALL ")+`
 )
-SELECT pg_describe_object(u.classid, u.objid, 0), ''
+SELECT o.name, '' FROM (SELECT pg_describe_object(u.classid, u.objid, 0) AS name
 FROM u
-WHERE NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = u.classid AND d.objid = u.objid AND d.deptype IN ('e', 'i'))
+WHERE NOT EXISTS (SELECT FROM pg_depend d WHERE d.classid = u.classid AND d.objid = u.objid AND d.objsubid = 0 AND d.deptype IN ('e', 'i'))
   AND NOT EXISTS (SELECT FROM pg_depend d JOIN pg_class c ON c.oid = d.refobjid
 	WHERE d.classid = u.classid AND d.objid = u.objid AND d.refclassid = 'pg_class'::regclass
-	  AND c.relnamespace NOT IN (SELECT ns.oid FROM ns))
-ORDER BY 1 COLLATE "C"`, excluded))
+	  AND c.relnamespace NOT IN (SELECT ns.oid FROM ns))) o
+ORDER BY o.name COLLATE "C"`, excluded))
 	var objects []string
 	for _, p := range pairs {
 		objects = append(objects, p[0])
