@@ -140,6 +140,7 @@ func TestRead_EachKindChanges(t *testing.T) {
 		{"sequence comment", `COMMENT ON SEQUENCE app.contador IS 'counts'`, "sequence app.contador: comment 'counts'"},
 		{"view definition", `CREATE OR REPLACE VIEW app.pai_nomes AS SELECT id, upper(nome) AS nome FROM app.pai`, "upper(pai.nome) AS nome"},
 		{"view options", `ALTER VIEW app.pai_nomes SET (security_barrier = true)`, "view app.pai_nomes: options security_barrier=true"},
+		{"view column default", `ALTER VIEW app.pai_nomes ALTER COLUMN nome SET DEFAULT 'y'`, "column app.pai_nomes.nome: default 'y'::text"},
 		{"view comment", `COMMENT ON VIEW app.pai_nomes IS 'names'`, "view app.pai_nomes: comment 'names'"},
 		{"materialized view definition", `DROP MATERIALIZED VIEW app.pai_total; CREATE MATERIALIZED VIEW app.pai_total AS SELECT count(*) AS n FROM app.filho`,
 			"FROM app.filho"},

@@ -82,8 +82,9 @@ func TestRead_Secrets(t *testing.T) {
 }
 
 // role creates a login-less role named prefix and a random suffix, dropped
-// with whatever it owns in db when the test ends.
-func role(t *testing.T, db *sql.DB, prefix string) string {
+// when the test ends with whatever it owns and is granted in db and in
+// the others.
+func role(t *testing.T, db *sql.DB, prefix string, others ...*sql.DB) string {
 	t.Helper()
 	b := make([]byte, 4)
 	if _, err := rand.Read(b); err != nil {
@@ -94,6 +95,11 @@ func role(t *testing.T, db *sql.DB, prefix string) string {
 		t.Fatal(err)
 	}
 	t.Cleanup(func() {
+		for _, d := range others {
+			if _, err := d.ExecContext(context.Background(), `DROP OWNED BY "`+name+`"`); err != nil {
+				t.Errorf("dropping what role %s owns: %v", name, err)
+			}
+		}
 		if _, err := db.ExecContext(context.Background(), `DROP OWNED BY "`+name+`"; DROP ROLE "`+name+`"`); err != nil {
 			t.Errorf("dropping role %s: %v", name, err)
 		}
