@@ -9,6 +9,6 @@ func ForgetCatalog(name string) Option {
 // ReadCatalogs is readCatalogs.
 var ReadCatalogs = readCatalogs
 
-// FactsQuery is the statement Read runs, with no schema excluded but
-// RevisionsSchema.
-var FactsQuery = catalogQuery([]string{RevisionsSchema})
+// FactsQuery is the statement Read runs on a database holding objects of
+// every kind, with no schema excluded but RevisionsSchema.
+var FactsQuery = catalogQuery([]string{RevisionsSchema}, func(string) bool { return true })

@@ -104,7 +104,13 @@ func Read(ctx context.Context, q Querier, opts ...Option) (Fingerprint, error) {
 	if err != nil {
 		return Fingerprint{}, fmt.Errorf("reading fingerprint: %w", err)
 	}
-	facts, err := readFacts(ctx, q, catalogQuery(o.excluded))
+	present, err := queryPairs(ctx, q, presentQuery())
+	var facts []Fact
+	if err == nil {
+		facts, err = readFacts(ctx, q, catalogQuery(o.excluded, func(catalog string) bool {
+			return slices.ContainsFunc(present, func(p [2]string) bool { return p[0] == catalog })
+		}))
+	}
 	var unclassified []string
 	if err == nil {
 		unclassified, err = readUnclassified(ctx, q, o.excluded, o.forgotten)

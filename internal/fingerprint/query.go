@@ -1,6 +1,10 @@
 package fingerprint
 
-import "strings"
+import (
+	"fmt"
+	"slices"
+	"strings"
+)
 
 // excludedMarker is replaced by the SQL list of the schemas excluded by
 // the caller.
@@ -27,10 +31,37 @@ var readCatalogs = []string{
 const secretOptionPattern = `pass|secret|key|token`
 
 // catalogQuery returns the one statement that reads every fact, as rows of
-// (kind, name, attribute, value), value NULL meaning no fact. It runs with
-// an empty search_path, so that every name the deparsers print outside
-// pg_catalog is schema-qualified.
-func catalogQuery(excluded []string) string { return withExcluded(factsQuery, excluded) }
+// (kind, name, attribute, value), value NULL meaning no fact, with the
+// branches of optionalFacts whose catalog present reports holding objects.
+// It runs with an empty search_path, so that every name the deparsers
+// print outside pg_catalog is schema-qualified.
+func catalogQuery(excluded []string, present func(catalog string) bool) string {
+	var b strings.Builder
+	b.WriteString(factsQuery)
+	for _, o := range optionalFacts {
+		if present(o.catalog) {
+			b.WriteString(o.branch)
+		}
+	}
+	return withExcluded(b.String(), excluded)
+}
+
+// presentQuery lists the catalogs of optionalFacts that hold an object
+// made after initdb.
+func presentQuery() string {
+	var probes []string
+	for _, o := range optionalFacts {
+		where := "o.oid >= 16384"
+		if o.catalog == "pg_seclabel" {
+			where = "true"
+		}
+		probe := fmt.Sprintf("SELECT '%[1]s', '' WHERE EXISTS (SELECT FROM pg_catalog.%[1]s o WHERE %[2]s)", o.catalog, where)
+		if !slices.Contains(probes, probe) {
+			probes = append(probes, probe)
+		}
+	}
+	return strings.Join(probes, "\nUNION ALL ")
+}
 
 // withExcluded puts the SQL list of the excluded schemas into query.
 func withExcluded(query string, excluded []string) string {
@@ -84,43 +115,60 @@ WITH ` + schemasCTE + `, excluded AS (
 	FROM pg_roles r
 	UNION ALL SELECT 0, 'PUBLIC'
 ), owned AS (
-	SELECT 'pg_namespace'::regclass::oid AS classid, n.oid AS objid, 0 AS objsubid, n.nspowner AS owner, n.nspacl AS acl, 'n'::"char" AS t FROM pg_namespace n
-	UNION ALL SELECT 'pg_class'::regclass, c.oid, 0, c.relowner, c.relacl, CASE c.relkind WHEN 'S' THEN 's'::"char" ELSE 'r' END FROM pg_class c
-	UNION ALL SELECT 'pg_class'::regclass, a.attrelid, a.attnum, c.relowner, a.attacl, 'c'::"char"
+	SELECT 'pg_namespace'::regclass::oid AS classid, n.oid AS objid, 0 AS objsubid, n.nspowner AS owner, n.nspacl AS acl, 'n'::"char" AS t,
+	       n.oid AS nsp
+	FROM pg_namespace n
+	UNION ALL SELECT 'pg_class'::regclass, c.oid, 0, c.relowner, c.relacl, CASE c.relkind WHEN 'S' THEN 's'::"char" ELSE 'r' END, c.relnamespace
+		FROM pg_class c WHERE c.oid >= 16384 OR c.relacl IS NOT NULL
+	UNION ALL SELECT 'pg_class'::regclass, a.attrelid, a.attnum, c.relowner, a.attacl, 'c'::"char", c.relnamespace
 		FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid WHERE a.attacl IS NOT NULL
-	UNION ALL SELECT 'pg_proc'::regclass, p.oid, 0, p.proowner, p.proacl, 'f'::"char" FROM pg_proc p
-	UNION ALL SELECT 'pg_type'::regclass, t.oid, 0, t.typowner, t.typacl, 'T'::"char" FROM pg_type t
-	UNION ALL SELECT 'pg_foreign_data_wrapper'::regclass, w.oid, 0, w.fdwowner, w.fdwacl, 'F'::"char" FROM pg_foreign_data_wrapper w
-	UNION ALL SELECT 'pg_foreign_server'::regclass, s.oid, 0, s.srvowner, s.srvacl, 'S'::"char" FROM pg_foreign_server s
-	UNION ALL SELECT 'pg_language'::regclass, l.oid, 0, l.lanowner, l.lanacl, 'l'::"char" FROM pg_language l
-	UNION ALL SELECT 'pg_default_acl'::regclass, da.oid, 0, da.defaclrole, da.defaclacl, NULL FROM pg_default_acl da
-	UNION ALL SELECT 'pg_collation'::regclass, x.oid, 0, x.collowner, NULL, NULL FROM pg_collation x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_conversion'::regclass, x.oid, 0, x.conowner, NULL, NULL FROM pg_conversion x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_operator'::regclass, x.oid, 0, x.oprowner, NULL, NULL FROM pg_operator x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_opclass'::regclass, x.oid, 0, x.opcowner, NULL, NULL FROM pg_opclass x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_opfamily'::regclass, x.oid, 0, x.opfowner, NULL, NULL FROM pg_opfamily x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_ts_config'::regclass, x.oid, 0, x.cfgowner, NULL, NULL FROM pg_ts_config x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_ts_dict'::regclass, x.oid, 0, x.dictowner, NULL, NULL FROM pg_ts_dict x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_event_trigger'::regclass, x.oid, 0, x.evtowner, NULL, NULL FROM pg_event_trigger x
-	UNION ALL SELECT 'pg_publication'::regclass, x.oid, 0, x.pubowner, NULL, NULL FROM pg_publication x
-	UNION ALL SELECT 'pg_statistic_ext'::regclass, x.oid, 0, x.stxowner, NULL, NULL FROM pg_statistic_ext x
+	UNION ALL SELECT 'pg_proc'::regclass, p.oid, 0, p.proowner, p.proacl, 'f'::"char", p.pronamespace
+		FROM pg_proc p WHERE p.oid >= 16384 OR p.proacl IS NOT NULL
+	UNION ALL SELECT 'pg_type'::regclass, t.oid, 0, t.typowner, t.typacl, 'T'::"char", t.typnamespace
+		FROM pg_type t WHERE t.oid >= 16384 OR t.typacl IS NOT NULL
+	UNION ALL SELECT 'pg_foreign_data_wrapper'::regclass, w.oid, 0, w.fdwowner, w.fdwacl, 'F'::"char", NULL FROM pg_foreign_data_wrapper w
+	UNION ALL SELECT 'pg_foreign_server'::regclass, s.oid, 0, s.srvowner, s.srvacl, 'S'::"char", NULL FROM pg_foreign_server s
+	UNION ALL SELECT 'pg_language'::regclass, l.oid, 0, l.lanowner, l.lanacl, 'l'::"char", NULL FROM pg_language l
+	UNION ALL SELECT 'pg_default_acl'::regclass, da.oid, 0, da.defaclrole, da.defaclacl, NULL, NULL FROM pg_default_acl da
+	UNION ALL SELECT 'pg_collation'::regclass, x.oid, 0, x.collowner, NULL, NULL, NULL FROM pg_collation x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_conversion'::regclass, x.oid, 0, x.conowner, NULL, NULL, NULL FROM pg_conversion x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_operator'::regclass, x.oid, 0, x.oprowner, NULL, NULL, NULL FROM pg_operator x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_opclass'::regclass, x.oid, 0, x.opcowner, NULL, NULL, NULL FROM pg_opclass x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_opfamily'::regclass, x.oid, 0, x.opfowner, NULL, NULL, NULL FROM pg_opfamily x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_ts_config'::regclass, x.oid, 0, x.cfgowner, NULL, NULL, NULL FROM pg_ts_config x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_ts_dict'::regclass, x.oid, 0, x.dictowner, NULL, NULL, NULL FROM pg_ts_dict x WHERE x.oid >= 16384
+	UNION ALL SELECT 'pg_event_trigger'::regclass, x.oid, 0, x.evtowner, NULL, NULL, NULL FROM pg_event_trigger x
+	UNION ALL SELECT 'pg_publication'::regclass, x.oid, 0, x.pubowner, NULL, NULL, NULL FROM pg_publication x
+	UNION ALL SELECT 'pg_statistic_ext'::regclass, x.oid, 0, x.stxowner, NULL, NULL, NULL FROM pg_statistic_ext x
+), granted AS (
+	SELECT o.classid, o.objid, o.objsubid, o.owner, o.acl
+	FROM owned o
+	LEFT JOIN pg_init_privs ip ON ip.objoid = o.objid AND ip.classoid = o.classid AND ip.objsubid = o.objsubid
+	CROSS JOIN LATERAL (SELECT coalesce(ip.initprivs, acldefault(o.t, o.owner)) AS acl) b
+	WHERE o.acl IS NOT NULL AND (b.acl IS NULL OR NOT (o.acl @> b.acl AND o.acl <@ b.acl))
+	  AND o.nsp IS DISTINCT FROM 'information_schema'::regnamespace
+), grants AS (
+	SELECT g.classid, g.objid, g.objsubid, CASE WHEN e.grantee = g.owner THEN '(owner)' ELSE ge.q END || ' '
+		|| string_agg(e.privilege_type, ', ' ORDER BY e.privilege_type COLLATE "C")
+		|| CASE WHEN e.is_grantable THEN ' with grant option' ELSE '' END
+		|| CASE WHEN e.grantor <> g.owner THEN ' granted by ' || gr.q ELSE '' END AS item
+	FROM granted g
+	CROSS JOIN LATERAL aclexplode(g.acl) e
+	JOIN role ge ON ge.oid = e.grantee
+	JOIN role gr ON gr.oid = e.grantor
+	GROUP BY g.classid, g.objid, g.objsubid, g.owner, e.grantee, ge.q, e.grantor, gr.q, e.is_grantable
+), privileges AS (
+	SELECT g.classid, g.objid, g.objsubid, coalesce(string_agg(i.item, '; ' ORDER BY i.item COLLATE "C"), 'none') AS privileges
+	FROM granted g
+	LEFT JOIN grants i ON i.classid = g.classid AND i.objid = g.objid AND i.objsubid = g.objsubid
+	GROUP BY g.classid, g.objid, g.objsubid
 ), priv AS (
-	SELECT *
-	FROM (SELECT o.classid, o.objid, o.objsubid,
-		CASE WHEN o.objsubid = 0 AND ow.q <> '(database owner)' THEN ow.q END AS owner,
-		CASE WHEN o.acl IS NOT NULL AND (b.acl IS NULL OR NOT (o.acl @> b.acl AND o.acl <@ b.acl)) THEN coalesce((
-			SELECT string_agg(g.item, '; ' ORDER BY g.item COLLATE "C")
-			FROM (SELECT CASE WHEN e.grantee = o.owner THEN '(owner)' ELSE ge.q END || ' '
-				|| string_agg(e.privilege_type, ', ' ORDER BY e.privilege_type COLLATE "C")
-				|| CASE WHEN e.is_grantable THEN ' with grant option' ELSE '' END
-				|| CASE WHEN e.grantor <> o.owner THEN ' granted by ' || gr.q ELSE '' END AS item
-				FROM aclexplode(o.acl) e JOIN role ge ON ge.oid = e.grantee JOIN role gr ON gr.oid = e.grantor
-				GROUP BY e.grantee, ge.q, e.grantor, gr.q, e.is_grantable) g), 'none') END AS privileges
-		FROM owned o
-		JOIN role ow ON ow.oid = o.owner
-		LEFT JOIN pg_init_privs ip ON ip.objoid = o.objid AND ip.classoid = o.classid AND ip.objsubid = o.objsubid
-		CROSS JOIN LATERAL (SELECT coalesce(ip.initprivs, acldefault(o.t, o.owner)) AS acl) b) p
-	WHERE p.owner IS NOT NULL OR p.privileges IS NOT NULL
+	SELECT o.classid, o.objid, o.objsubid, CASE WHEN o.objsubid = 0 AND ow.q <> '(database owner)' THEN ow.q END AS owner, pr.privileges
+	FROM owned o
+	JOIN role ow ON ow.oid = o.owner
+	LEFT JOIN privileges pr ON pr.classid = o.classid AND pr.objid = o.objid AND pr.objsubid = o.objsubid
+	WHERE (o.objsubid = 0 AND ow.q <> '(database owner)' AND (o.objid >= 16384 OR o.classid = 'pg_namespace'::regclass))
+	   OR pr.privileges IS NOT NULL
 )
 SELECT 'schema', n.q, f.a, f.v
 FROM ns n
@@ -410,6 +458,21 @@ CROSS JOIN LATERAL (VALUES
 WHERE f.v IS NOT NULL
 
 UNION ALL
+SELECT CASE WHEN x.member THEN 'extension member' ELSE 'system object' END, pg_describe_object(p.classid, p.objid, p.objsubid),
+	'privileges', p.privileges
+FROM priv p
+CROSS JOIN LATERAL (SELECT EXISTS (SELECT FROM pg_depend e WHERE e.classid = p.classid AND e.objid = p.objid AND e.deptype = 'e') AS member) x
+WHERE p.privileges IS NOT NULL AND p.classid <> 'pg_default_acl'::regclass AND (x.member OR p.objid < 16384)
+  AND NOT (p.classid = 'pg_namespace'::regclass AND p.objid IN (SELECT ns.oid FROM ns))
+`
+
+// optionalFacts are the branches of the kinds most schemas have none of,
+// each with the catalog that holds its objects: catalogQuery adds a branch
+// only when its catalog holds an object made after initdb (a row of pg_seclabel
+// at all), which keeps the planning of the statement short.
+var optionalFacts = []struct{ catalog, branch string }{
+	{"pg_language", `
+UNION ALL
 SELECT 'language', quote_ident(l.lanname), f.a, f.v
 FROM pg_language l
 LEFT JOIN priv p ON p.classid = 'pg_language'::regclass AND p.objid = l.oid AND p.objsubid = 0
@@ -424,7 +487,8 @@ CROSS JOIN LATERAL (VALUES
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE l.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_language'::regclass AND e.objid = l.oid AND e.deptype = 'e')
-
+`},
+	{"pg_cast", `
 UNION ALL
 SELECT 'cast', '(' || format_type(c.castsource, NULL) || ' AS ' || format_type(c.casttarget, NULL) || ')', f.a, f.v
 FROM pg_cast c
@@ -438,7 +502,8 @@ WHERE c.oid >= 16384 AND f.v IS NOT NULL
   AND NOT EXISTS (SELECT FROM pg_type t WHERE t.oid IN (c.castsource, c.casttarget) AND t.typnamespace IN (SELECT x.oid FROM excluded x))
   AND NOT EXISTS (SELECT FROM pg_proc pr WHERE pr.oid = c.castfunc AND pr.pronamespace IN (SELECT x.oid FROM excluded x))
   AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_cast'::regclass AND e.objid = c.oid AND e.deptype IN ('e', 'i'))
-
+`},
+	{"pg_am", `
 UNION ALL
 SELECT 'access method', quote_ident(am.amname), f.a, f.v
 FROM pg_am am
@@ -449,7 +514,8 @@ CROSS JOIN LATERAL (VALUES
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE am.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_am'::regclass AND e.objid = am.oid AND e.deptype = 'e')
-
+`},
+	{"pg_transform", `
 UNION ALL
 SELECT 'transform', 'for ' || format_type(tr.trftype, NULL) || ' language ' || quote_ident(l.lanname), f.a, f.v
 FROM pg_transform tr
@@ -464,7 +530,8 @@ WHERE tr.oid >= 16384 AND f.v IS NOT NULL
   AND NOT EXISTS (SELECT FROM pg_type t WHERE t.oid = tr.trftype AND t.typnamespace IN (SELECT x.oid FROM excluded x))
   AND NOT EXISTS (SELECT FROM pg_proc pr WHERE pr.oid IN (tr.trffromsql, tr.trftosql) AND pr.pronamespace IN (SELECT x.oid FROM excluded x))
   AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_transform'::regclass AND e.objid = tr.oid AND e.deptype = 'e')
-
+`},
+	{"pg_conversion", `
 UNION ALL
 SELECT 'conversion', n.q || '.' || quote_ident(cv.conname), f.a, f.v
 FROM pg_conversion cv
@@ -477,8 +544,9 @@ CROSS JOIN LATERAL (VALUES
 	('owner', p.owner),
 	('comment', quote_literal(d.description))
 ) f(a, v)
-WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_conversion'::regclass AND e.objid = cv.oid AND e.deptype = 'e')
-
+WHERE cv.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_conversion'::regclass AND e.objid = cv.oid AND e.deptype = 'e')
+`},
+	{"pg_operator", `
 UNION ALL
 SELECT 'operator', op.oid::regoperator::text, f.a, f.v
 FROM pg_operator op
@@ -496,8 +564,9 @@ CROSS JOIN LATERAL (VALUES
 	('owner', p.owner),
 	('comment', quote_literal(d.description))
 ) f(a, v)
-WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_operator'::regclass AND e.objid = op.oid AND e.deptype = 'e')
-
+WHERE op.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_operator'::regclass AND e.objid = op.oid AND e.deptype = 'e')
+`},
+	{"pg_opfamily", `
 UNION ALL
 SELECT 'operator family', n.q || '.' || quote_ident(opf.opfname) || ' using ' || quote_ident(am.amname), f.a, f.v
 FROM pg_opfamily opf
@@ -519,8 +588,9 @@ CROSS JOIN LATERAL (VALUES
 	('owner', p.owner),
 	('comment', quote_literal(d.description))
 ) f(a, v)
-WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_opfamily'::regclass AND e.objid = opf.oid AND e.deptype = 'e')
-
+WHERE opf.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_opfamily'::regclass AND e.objid = opf.oid AND e.deptype = 'e')
+`},
+	{"pg_opclass", `
 UNION ALL
 SELECT 'operator class', n.q || '.' || quote_ident(opc.opcname) || ' using ' || quote_ident(am.amname), f.a, f.v
 FROM pg_opclass opc
@@ -537,8 +607,9 @@ CROSS JOIN LATERAL (VALUES
 	('owner', p.owner),
 	('comment', quote_literal(d.description))
 ) f(a, v)
-WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_opclass'::regclass AND e.objid = opc.oid AND e.deptype = 'e')
-
+WHERE opc.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_opclass'::regclass AND e.objid = opc.oid AND e.deptype = 'e')
+`},
+	{"pg_ts_parser", `
 UNION ALL
 SELECT 'text search parser', n.q || '.' || quote_ident(prs.prsname), f.a, f.v
 FROM pg_ts_parser prs
@@ -550,8 +621,9 @@ CROSS JOIN LATERAL (VALUES
 		'lextypes ' || prs.prslextype::regprocedure::text)),
 	('comment', quote_literal(d.description))
 ) f(a, v)
-WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_parser'::regclass AND e.objid = prs.oid AND e.deptype = 'e')
-
+WHERE prs.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_parser'::regclass AND e.objid = prs.oid AND e.deptype = 'e')
+`},
+	{"pg_ts_template", `
 UNION ALL
 SELECT 'text search template', n.q || '.' || quote_ident(tm.tmplname), f.a, f.v
 FROM pg_ts_template tm
@@ -562,8 +634,9 @@ CROSS JOIN LATERAL (VALUES
 		'lexize ' || tm.tmpllexize::regprocedure::text)),
 	('comment', quote_literal(d.description))
 ) f(a, v)
-WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_template'::regclass AND e.objid = tm.oid AND e.deptype = 'e')
-
+WHERE tm.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_template'::regclass AND e.objid = tm.oid AND e.deptype = 'e')
+`},
+	{"pg_ts_dict", `
 UNION ALL
 SELECT 'text search dictionary', n.q || '.' || quote_ident(dc.dictname), f.a, f.v
 FROM pg_ts_dict dc
@@ -577,8 +650,9 @@ CROSS JOIN LATERAL (VALUES
 	('owner', p.owner),
 	('comment', quote_literal(d.description))
 ) f(a, v)
-WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_dict'::regclass AND e.objid = dc.oid AND e.deptype = 'e')
-
+WHERE dc.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_dict'::regclass AND e.objid = dc.oid AND e.deptype = 'e')
+`},
+	{"pg_ts_config", `
 UNION ALL
 SELECT 'text search configuration', n.q || '.' || quote_ident(cfg.cfgname), f.a, f.v
 FROM pg_ts_config cfg
@@ -599,8 +673,9 @@ CROSS JOIN LATERAL (VALUES
 	('owner', p.owner),
 	('comment', quote_literal(d.description))
 ) f(a, v)
-WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_config'::regclass AND e.objid = cfg.oid AND e.deptype = 'e')
-
+WHERE cfg.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_config'::regclass AND e.objid = cfg.oid AND e.deptype = 'e')
+`},
+	{"pg_foreign_data_wrapper", `
 UNION ALL
 SELECT 'foreign data wrapper', quote_ident(w.fdwname), f.a, f.v
 FROM pg_foreign_data_wrapper w
@@ -615,7 +690,8 @@ CROSS JOIN LATERAL (VALUES
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_foreign_data_wrapper'::regclass AND e.objid = w.oid AND e.deptype = 'e')
-
+`},
+	{"pg_foreign_server", `
 UNION ALL
 SELECT 'server', quote_ident(sv.srvname), f.a, f.v
 FROM pg_foreign_server sv
@@ -635,7 +711,8 @@ CROSS JOIN LATERAL (VALUES
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_foreign_server'::regclass AND e.objid = sv.oid AND e.deptype = 'e')
-
+`},
+	{"pg_foreign_server", `
 UNION ALL
 SELECT 'user mapping', ro.q || ' on ' || quote_ident(um.srvname), f.a, f.v
 FROM pg_user_mappings um
@@ -646,7 +723,8 @@ CROSS JOIN LATERAL (VALUES
 		', ' ORDER BY o.option_name COLLATE "C") FROM pg_options_to_table(um.umoptions) o))
 ) f(a, v)
 WHERE f.v IS NOT NULL
-
+`},
+	{"pg_event_trigger", `
 UNION ALL
 SELECT 'event trigger', quote_ident(et.evtname), f.a, f.v
 FROM pg_event_trigger et
@@ -661,7 +739,8 @@ CROSS JOIN LATERAL (VALUES
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_event_trigger'::regclass AND e.objid = et.oid AND e.deptype = 'e')
-
+`},
+	{"pg_publication", `
 UNION ALL
 SELECT 'publication', quote_ident(pb.pubname), f.a, f.v
 FROM pg_publication pb
@@ -676,7 +755,8 @@ CROSS JOIN LATERAL (VALUES
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL
-
+`},
+	{"pg_publication", `
 UNION ALL
 SELECT 'publication table', quote_ident(pb.pubname) || '.' || r.q, f.a, f.v
 FROM pg_publication_rel pr
@@ -689,13 +769,15 @@ CROSS JOIN LATERAL (VALUES
 	('where', pg_get_expr(pr.prqual, pr.prrelid))
 ) f(a, v)
 WHERE f.v IS NOT NULL
-
+`},
+	{"pg_publication", `
 UNION ALL
 SELECT 'publication schema', quote_ident(pb.pubname) || '.' || n.q, 'member', ''
 FROM pg_publication_namespace pn
 JOIN pg_publication pb ON pb.oid = pn.pnpubid
 JOIN ns n ON n.oid = pn.pnnspid
-
+`},
+	{"pg_default_acl", `
 UNION ALL
 SELECT 'default privileges', ro.q || coalesce(' in schema ' || n.q, '') || ' on '
 	|| CASE da.defaclobjtype WHEN 'r' THEN 'tables' WHEN 'S' THEN 'sequences' WHEN 'f' THEN 'functions' WHEN 'T' THEN 'types' ELSE 'schemas' END,
@@ -705,20 +787,13 @@ JOIN role ro ON ro.oid = da.defaclrole
 LEFT JOIN ns n ON n.oid = da.defaclnamespace
 LEFT JOIN priv p ON p.classid = 'pg_default_acl'::regclass AND p.objid = da.oid AND p.objsubid = 0
 WHERE (da.defaclnamespace = 0 OR n.oid IS NOT NULL) AND p.privileges IS NOT NULL
-
-UNION ALL
-SELECT CASE WHEN x.member THEN 'extension member' ELSE 'system object' END, pg_describe_object(p.classid, p.objid, p.objsubid),
-	'privileges', p.privileges
-FROM priv p
-CROSS JOIN LATERAL (SELECT EXISTS (SELECT FROM pg_depend e WHERE e.classid = p.classid AND e.objid = p.objid AND e.deptype = 'e') AS member) x
-WHERE p.privileges IS NOT NULL AND p.classid <> 'pg_default_acl'::regclass AND (x.member OR p.objid < 16384)
-  AND NOT (p.classid = 'pg_namespace'::regclass AND (p.objid IN (SELECT ns.oid FROM ns) OR p.objid = 'information_schema'::regnamespace))
-  AND (pg_identify_object(p.classid, p.objid, p.objsubid)).schema IS DISTINCT FROM 'information_schema'
-
+`},
+	{"pg_seclabel", `
 UNION ALL
 SELECT 'security label', pg_describe_object(sl.classoid, sl.objoid, sl.objsubid) || ' for ' || quote_ident(sl.provider), 'label', quote_literal(sl.label)
 FROM pg_seclabel sl
 CROSS JOIN LATERAL pg_identify_object(sl.classoid, sl.objoid, sl.objsubid) io
 WHERE (io.schema IS NULL OR io.schema IN (SELECT ns.nspname FROM ns))
   AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = sl.classoid AND e.objid = sl.objoid AND e.deptype = 'e')
-`
+`},
+}
