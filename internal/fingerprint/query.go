@@ -131,14 +131,6 @@ WITH ` + schemasCTE + `, excluded AS (
 	UNION ALL SELECT 'pg_language'::regclass, l.oid, 0, l.lanowner, l.lanacl, 'l'::"char", NULL FROM pg_language l
 	UNION ALL SELECT 'pg_default_acl'::regclass, da.oid, 0, da.defaclrole, da.defaclacl, NULL, NULL FROM pg_default_acl da
 	UNION ALL SELECT 'pg_collation'::regclass, x.oid, 0, x.collowner, NULL, NULL, NULL FROM pg_collation x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_conversion'::regclass, x.oid, 0, x.conowner, NULL, NULL, NULL FROM pg_conversion x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_operator'::regclass, x.oid, 0, x.oprowner, NULL, NULL, NULL FROM pg_operator x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_opclass'::regclass, x.oid, 0, x.opcowner, NULL, NULL, NULL FROM pg_opclass x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_opfamily'::regclass, x.oid, 0, x.opfowner, NULL, NULL, NULL FROM pg_opfamily x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_ts_config'::regclass, x.oid, 0, x.cfgowner, NULL, NULL, NULL FROM pg_ts_config x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_ts_dict'::regclass, x.oid, 0, x.dictowner, NULL, NULL, NULL FROM pg_ts_dict x WHERE x.oid >= 16384
-	UNION ALL SELECT 'pg_event_trigger'::regclass, x.oid, 0, x.evtowner, NULL, NULL, NULL FROM pg_event_trigger x
-	UNION ALL SELECT 'pg_publication'::regclass, x.oid, 0, x.pubowner, NULL, NULL, NULL FROM pg_publication x
 	UNION ALL SELECT 'pg_statistic_ext'::regclass, x.oid, 0, x.stxowner, NULL, NULL, NULL FROM pg_statistic_ext x
 ), granted AS (
 	SELECT o.classid, o.objid, o.objsubid, o.owner, o.acl
@@ -204,7 +196,7 @@ CROSS JOIN LATERAL (VALUES
 	('owner', p.owner),
 	('comment', quote_literal(d.description))
 ) f(a, v)
-WHERE f.v IS NOT NULL
+WHERE co.oid >= 16384 AND f.v IS NOT NULL
   AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_collation'::regclass AND e.objid = co.oid AND e.deptype = 'e')
 
 UNION ALL
@@ -536,12 +528,12 @@ UNION ALL
 SELECT 'conversion', n.q || '.' || quote_ident(cv.conname), f.a, f.v
 FROM pg_conversion cv
 JOIN ns n ON n.oid = cv.connamespace
-LEFT JOIN priv p ON p.classid = 'pg_conversion'::regclass AND p.objid = cv.oid AND p.objsubid = 0
+LEFT JOIN role ow ON ow.oid = cv.conowner AND ow.q <> '(database owner)'
 LEFT JOIN pg_description d ON d.classoid = 'pg_conversion'::regclass AND d.objoid = cv.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('definition', format('for %L to %L from %s', pg_encoding_to_char(cv.conforencoding), pg_encoding_to_char(cv.contoencoding),
 		cv.conproc::regprocedure) || CASE WHEN cv.condefault THEN ', default' ELSE '' END),
-	('owner', p.owner),
+	('owner', ow.q),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE cv.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_conversion'::regclass AND e.objid = cv.oid AND e.deptype = 'e')
@@ -551,7 +543,7 @@ UNION ALL
 SELECT 'operator', op.oid::regoperator::text, f.a, f.v
 FROM pg_operator op
 JOIN ns n ON n.oid = op.oprnamespace
-LEFT JOIN priv p ON p.classid = 'pg_operator'::regclass AND p.objid = op.oid AND p.objsubid = 0
+LEFT JOIN role ow ON ow.oid = op.oprowner AND ow.q <> '(database owner)'
 LEFT JOIN pg_description d ON d.classoid = 'pg_operator'::regclass AND d.objoid = op.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('definition', concat_ws(', ',
@@ -561,7 +553,7 @@ CROSS JOIN LATERAL (VALUES
 		'restrict ' || CASE WHEN op.oprrest <> 0 THEN op.oprrest::regprocedure::text END,
 		'join ' || CASE WHEN op.oprjoin <> 0 THEN op.oprjoin::regprocedure::text END,
 		CASE WHEN op.oprcanhash THEN 'hashes' END, CASE WHEN op.oprcanmerge THEN 'merges' END)),
-	('owner', p.owner),
+	('owner', ow.q),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE op.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_operator'::regclass AND e.objid = op.oid AND e.deptype = 'e')
@@ -572,7 +564,7 @@ SELECT 'operator family', n.q || '.' || quote_ident(opf.opfname) || ' using ' ||
 FROM pg_opfamily opf
 JOIN ns n ON n.oid = opf.opfnamespace
 JOIN pg_am am ON am.oid = opf.opfmethod
-LEFT JOIN priv p ON p.classid = 'pg_opfamily'::regclass AND p.objid = opf.oid AND p.objsubid = 0
+LEFT JOIN role ow ON ow.oid = opf.opfowner AND ow.q <> '(database owner)'
 LEFT JOIN pg_description d ON d.classoid = 'pg_opfamily'::regclass AND d.objoid = opf.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('exists', ''),
@@ -585,7 +577,7 @@ CROSS JOIN LATERAL (VALUES
 		FROM (SELECT ap.amprocnum || ' (' || format_type(ap.amproclefttype, NULL) || ', ' || format_type(ap.amprocrighttype, NULL) || ') '
 			|| ap.amproc::regprocedure::text AS item
 			FROM pg_amproc ap WHERE ap.amprocfamily = opf.oid) x)),
-	('owner', p.owner),
+	('owner', ow.q),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE opf.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_opfamily'::regclass AND e.objid = opf.oid AND e.deptype = 'e')
@@ -597,14 +589,14 @@ FROM pg_opclass opc
 JOIN ns n ON n.oid = opc.opcnamespace
 JOIN pg_am am ON am.oid = opc.opcmethod
 JOIN pg_opfamily opf ON opf.oid = opc.opcfamily
-LEFT JOIN priv p ON p.classid = 'pg_opclass'::regclass AND p.objid = opc.oid AND p.objsubid = 0
+LEFT JOIN role ow ON ow.oid = opc.opcowner AND ow.q <> '(database owner)'
 LEFT JOIN pg_description d ON d.classoid = 'pg_opclass'::regclass AND d.objoid = opc.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('type', format_type(opc.opcintype, NULL)),
 	('default', CASE WHEN opc.opcdefault THEN '' END),
 	('family', opf.opfnamespace::regnamespace::text || '.' || quote_ident(opf.opfname)),
 	('storage', CASE WHEN opc.opckeytype <> 0 THEN format_type(opc.opckeytype, NULL) END),
-	('owner', p.owner),
+	('owner', ow.q),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE opc.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_opclass'::regclass AND e.objid = opc.oid AND e.deptype = 'e')
@@ -642,12 +634,12 @@ SELECT 'text search dictionary', n.q || '.' || quote_ident(dc.dictname), f.a, f.
 FROM pg_ts_dict dc
 JOIN ns n ON n.oid = dc.dictnamespace
 JOIN pg_ts_template tm ON tm.oid = dc.dicttemplate
-LEFT JOIN priv p ON p.classid = 'pg_ts_dict'::regclass AND p.objid = dc.oid AND p.objsubid = 0
+LEFT JOIN role ow ON ow.oid = dc.dictowner AND ow.q <> '(database owner)'
 LEFT JOIN pg_description d ON d.classoid = 'pg_ts_dict'::regclass AND d.objoid = dc.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('template', tm.tmplnamespace::regnamespace::text || '.' || quote_ident(tm.tmplname)),
 	('options', dc.dictinitoption),
-	('owner', p.owner),
+	('owner', ow.q),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE dc.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_dict'::regclass AND e.objid = dc.oid AND e.deptype = 'e')
@@ -658,7 +650,7 @@ SELECT 'text search configuration', n.q || '.' || quote_ident(cfg.cfgname), f.a,
 FROM pg_ts_config cfg
 JOIN ns n ON n.oid = cfg.cfgnamespace
 JOIN pg_ts_parser prs ON prs.oid = cfg.cfgparser
-LEFT JOIN priv p ON p.classid = 'pg_ts_config'::regclass AND p.objid = cfg.oid AND p.objsubid = 0
+LEFT JOIN role ow ON ow.oid = cfg.cfgowner AND ow.q <> '(database owner)'
 LEFT JOIN pg_description d ON d.classoid = 'pg_ts_config'::regclass AND d.objoid = cfg.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('parser', prs.prsnamespace::regnamespace::text || '.' || quote_ident(prs.prsname)),
@@ -670,7 +662,7 @@ CROSS JOIN LATERAL (VALUES
 			LEFT JOIN ts_token_type(cfg.cfgparser) tt ON tt.tokid = m.maptokentype
 			WHERE m.mapcfg = cfg.oid
 			GROUP BY m.maptokentype, tt.alias) x)),
-	('owner', p.owner),
+	('owner', ow.q),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE cfg.oid >= 16384 AND f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_ts_config'::regclass AND e.objid = cfg.oid AND e.deptype = 'e')
@@ -728,14 +720,14 @@ WHERE f.v IS NOT NULL
 UNION ALL
 SELECT 'event trigger', quote_ident(et.evtname), f.a, f.v
 FROM pg_event_trigger et
-LEFT JOIN priv p ON p.classid = 'pg_event_trigger'::regclass AND p.objid = et.oid AND p.objsubid = 0
+LEFT JOIN role ow ON ow.oid = et.evtowner AND ow.q <> '(database owner)'
 LEFT JOIN pg_description d ON d.classoid = 'pg_event_trigger'::regclass AND d.objoid = et.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('event', et.evtevent::text),
 	('function', et.evtfoid::regprocedure::text),
 	('tags', (SELECT string_agg(quote_literal(tg), ', ' ORDER BY tg COLLATE "C") FROM unnest(et.evttags) tg)),
 	('status', CASE et.evtenabled WHEN 'D' THEN 'disabled' WHEN 'R' THEN 'enabled on replicas only' WHEN 'A' THEN 'enabled always' END),
-	('owner', p.owner),
+	('owner', ow.q),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 'pg_event_trigger'::regclass AND e.objid = et.oid AND e.deptype = 'e')
@@ -744,14 +736,14 @@ WHERE f.v IS NOT NULL AND NOT EXISTS (SELECT FROM pg_depend e WHERE e.classid = 
 UNION ALL
 SELECT 'publication', quote_ident(pb.pubname), f.a, f.v
 FROM pg_publication pb
-LEFT JOIN priv p ON p.classid = 'pg_publication'::regclass AND p.objid = pb.oid AND p.objsubid = 0
+LEFT JOIN role ow ON ow.oid = pb.pubowner AND ow.q <> '(database owner)'
 LEFT JOIN pg_description d ON d.classoid = 'pg_publication'::regclass AND d.objoid = pb.oid AND d.objsubid = 0
 CROSS JOIN LATERAL (VALUES
 	('publish', concat_ws(', ', CASE WHEN pb.pubinsert THEN 'insert' END, CASE WHEN pb.pubupdate THEN 'update' END,
 		CASE WHEN pb.pubdelete THEN 'delete' END, CASE WHEN pb.pubtruncate THEN 'truncate' END)),
 	('all tables', CASE WHEN pb.puballtables THEN '' END),
 	('via partition root', CASE WHEN pb.pubviaroot THEN '' END),
-	('owner', p.owner),
+	('owner', ow.q),
 	('comment', quote_literal(d.description))
 ) f(a, v)
 WHERE f.v IS NOT NULL
