@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"database/sql"
 	"encoding/hex"
+	"slices"
 	"strings"
 	"testing"
 
@@ -105,4 +106,23 @@ func role(t *testing.T, db *sql.DB, prefix string, others ...*sql.DB) string {
 		}
 	})
 	return name
+}
+
+// TestDiff_Privileges says a grant and an owner in plain words.
+func TestDiff_Privileges(t *testing.T) {
+	t.Parallel()
+	plain := read(t, open(t, baseSchema))
+	granted := read(t, open(t, baseSchema+`GRANT SELECT ON app.filho TO pg_monitor; ALTER SEQUENCE app.contador OWNER TO pg_monitor`))
+	var got []string
+	for _, d := range fingerprint.Diff(granted, plain) {
+		got = append(got, d.Describe("the live database", "the migrations"))
+	}
+	want := []string{
+		"sequence app.contador: owner pg_monitor in the live database, owned by the database owner in the migrations",
+		"table app.filho: privileges (owner) DELETE, INSERT, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE; pg_monitor SELECT" +
+			" in the live database, default privileges in the migrations",
+	}
+	if !slices.Equal(got, want) {
+		t.Errorf("differences:\n%q\nwant:\n%q", got, want)
+	}
 }
