@@ -104,17 +104,7 @@ func Read(ctx context.Context, q Querier, opts ...Option) (Fingerprint, error) {
 	if err != nil {
 		return Fingerprint{}, fmt.Errorf("reading fingerprint: %w", err)
 	}
-	present, err := queryPairs(ctx, q, presentQuery())
-	var facts []Fact
-	if err == nil {
-		facts, err = readFacts(ctx, q, catalogQuery(o.excluded, func(catalog string) bool {
-			return slices.ContainsFunc(present, func(p [2]string) bool { return p[0] == catalog })
-		}))
-	}
-	var unclassified []string
-	if err == nil {
-		unclassified, err = readUnclassified(ctx, q, o.excluded, o.forgotten)
-	}
+	facts, unclassified, err := readSchema(ctx, q, o)
 	if rerr := restore(); err == nil && rerr != nil {
 		err = rerr
 	}
@@ -125,6 +115,23 @@ func Read(ctx context.Context, q Querier, opts ...Option) (Fingerprint, error) {
 		return Fingerprint{}, &UnclassifiedError{Objects: unclassified}
 	}
 	return Fingerprint{Facts: facts}, nil
+}
+
+// readSchema reads, on a session with pinnedSettings, the facts and the
+// objects the fingerprint does not classify.
+func readSchema(ctx context.Context, q Querier, o options) (facts []Fact, unclassified []string, err error) {
+	present, err := queryPairs(ctx, q, presentQuery())
+	if err != nil {
+		return nil, nil, err
+	}
+	holds := func(catalog string) bool {
+		return slices.ContainsFunc(present, func(p [2]string) bool { return p[0] == catalog })
+	}
+	if facts, err = readFacts(ctx, q, catalogQuery(o.excluded, holds)); err != nil {
+		return nil, nil, err
+	}
+	unclassified, err = readUnclassified(ctx, q, o.excluded, o.forgotten)
+	return facts, unclassified, err
 }
 
 // readFacts runs query and returns its rows as sorted, escaped facts.

@@ -25,8 +25,9 @@ func (e *UnclassifiedError) Error() string {
 // FirstNormalObjectId (16384) of every other catalog of pg_catalog with an
 // oid column, leaving out the members of an extension, the objects that
 // are part of another (an internal dependency of the whole object in
-// pg_depend: an array type, a table's row type, a constraint's index), those in a schema the fingerprint leaves out and
-// those that belong to a relation in such a schema.
+// pg_depend: an array type, a table's row type, a constraint's index),
+// those in a schema the fingerprint leaves out and those that belong to a
+// relation in such a schema.
 func readUnclassified(ctx context.Context, q Querier, excluded, forgotten []string) ([]string, error) {
 	known := make([]string, 0, len(readCatalogs))
 	for _, c := range readCatalogs {
