@@ -70,6 +70,8 @@
 //	publication        publish, (all tables), (via partition root), (owner), (comment)
 //	publication table  member, (columns), (where); named publication.table
 //	publication schema member; named publication.schema
+//	subscription       publications, enabled, options, (owner), (comment); not its
+//	                   connection string, which only superusers may read
 //	default privileges privileges; named "<role> [in schema <schema>] on <objects>"
 //	extension member, system object
 //	                   privileges: the privileges of an extension's member or a built-in
@@ -93,8 +95,8 @@
 // (the extension is the fact) but for their privileges, the system schemas
 // (pg_catalog, information_schema, pg_toast, pg_temp_*), RevisionsSchema
 // and the schemas given to ExcludeSchemas; large objects (data, as for
-// pg_dump --schema-only); subscriptions and everything else cluster-wide
-// (roles, tablespaces, databases). A user mapping's options are read from
+// pg_dump --schema-only); what is cluster-wide (roles, tablespaces,
+// databases) but a subscription of the database. A user mapping's options are read from
 // pg_user_mappings, which shows them only to the server's owner and to
 // superusers.
 //

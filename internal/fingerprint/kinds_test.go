@@ -2,6 +2,7 @@ package fingerprint_test
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 	"testing"
@@ -362,4 +363,44 @@ func checkChanged(t *testing.T, before, after fingerprint.Fingerprint, want stri
 		}
 	}
 	t.Errorf("no changed fact contains %q; changed:\n%s", want, strings.Join(changed, "\n"))
+}
+
+// TestRead_Subscription adds a subscription, made without connecting, and
+// changes it.
+func TestRead_Subscription(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := open(t, baseSchema)
+	before := read(t, db)
+	subscribe(t, db, "assinatura", "pub")
+	after := read(t, db)
+	checkChanged(t, before, after, "subscription assinatura: publications pub")
+	if _, err := db.ExecContext(ctx, `ALTER SUBSCRIPTION assinatura SET (binary = true)`); err != nil {
+		t.Fatal(err)
+	}
+	checkChanged(t, after, read(t, db), "subscription assinatura: options slot name assinatura, synchronous commit off, binary")
+}
+
+// subscribe creates, without connecting, a subscription to publication on
+// a server that is not there, dropped when the test ends (a database with
+// a subscription cannot be dropped) from db and the others.
+func subscribe(t *testing.T, db *sql.DB, name, publication string, others ...*sql.DB) {
+	t.Helper()
+	if _, err := db.ExecContext(context.Background(), `CREATE SUBSCRIPTION `+name+` CONNECTION 'host=/nenhum dbname=nenhum'
+		PUBLICATION `+publication+` WITH (connect = false)`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		for _, d := range append([]*sql.DB{db}, others...) {
+			var exists bool
+			if err := d.QueryRowContext(ctx, `SELECT EXISTS (SELECT FROM pg_subscription WHERE subname = $1
+				AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))`, name).Scan(&exists); err != nil || !exists {
+				continue
+			}
+			if _, err := d.ExecContext(ctx, `ALTER SUBSCRIPTION `+name+` SET (slot_name = NONE); DROP SUBSCRIPTION `+name); err != nil {
+				t.Errorf("dropping subscription %s: %v", name, err)
+			}
+		}
+	})
 }

@@ -121,15 +121,15 @@ RESET client_min_messages;
 
 // pgDumpDescs are the kinds of entry pg_dump 15 --schema-only writes for
 // the objects of a schema, which everyKindSchema must all produce. Left
-// out: SECURITY LABEL (a stock server has no label provider), SUBSCRIPTION
-// (cluster-wide, not read), the entries of data and session settings.
+// out: SECURITY LABEL (a stock server has no label provider) and the
+// entries of data and session settings.
 var pgDumpDescs = []string{
 	"ACCESS METHOD", "ACL", "AGGREGATE", "CAST", "CHECK CONSTRAINT", "COLLATION", "COMMENT", "CONSTRAINT", "CONVERSION",
 	"DEFAULT", "DEFAULT ACL", "DOMAIN", "EVENT TRIGGER", "EXTENSION", "FK CONSTRAINT", "FOREIGN DATA WRAPPER",
 	"FOREIGN TABLE", "FUNCTION", "INDEX", "INDEX ATTACH", "MATERIALIZED VIEW", "OPERATOR", "OPERATOR CLASS",
 	"OPERATOR FAMILY", "POLICY", "PROCEDURAL LANGUAGE", "PROCEDURE", "PUBLICATION", "PUBLICATION TABLE",
 	"PUBLICATION TABLES IN SCHEMA", "ROW SECURITY", "RULE", "SCHEMA", "SEQUENCE", "SEQUENCE OWNED BY", "SERVER",
-	"SHELL TYPE", "STATISTICS", "TABLE", "TABLE ATTACH", "TEXT SEARCH CONFIGURATION", "TEXT SEARCH DICTIONARY",
+	"SHELL TYPE", "STATISTICS", "SUBSCRIPTION", "TABLE", "TABLE ATTACH", "TEXT SEARCH CONFIGURATION", "TEXT SEARCH DICTIONARY",
 	"TEXT SEARCH PARSER", "TEXT SEARCH TEMPLATE", "TRANSFORM", "TRIGGER", "TYPE", "USER MAPPING", "VIEW",
 }
 
@@ -155,6 +155,7 @@ func TestRead_EveryKindPgDumpWrites(t *testing.T) {
 	if _, err := db.ExecContext(ctx, strings.ReplaceAll(everyKindSchema, "ROLE", `"`+r+`"`)); err != nil {
 		t.Fatalf("setting up: %v", err)
 	}
+	subscribe(t, db, "assinatura", "pub", restored)
 	fp, err := fingerprint.Read(ctx, db)
 	if err != nil {
 		t.Fatalf("Read: %v", err)
@@ -316,7 +317,7 @@ func (e tocEntry) fact(t *testing.T, db *sql.DB, role string) (factWant, bool) {
 	one := func(kind, name string) factWant { return factWant{kinds: []string{kind}, name: name} }
 	lower := strings.ToLower(e.desc)
 	switch e.desc {
-	case "SCHEMA", "EXTENSION", "PUBLICATION", "EVENT TRIGGER", "ACCESS METHOD", "FOREIGN DATA WRAPPER", "SERVER":
+	case "SCHEMA", "EXTENSION", "PUBLICATION", "EVENT TRIGGER", "ACCESS METHOD", "FOREIGN DATA WRAPPER", "SERVER", "SUBSCRIPTION":
 		return one(lower, e.tag), true
 	case "PROCEDURAL LANGUAGE":
 		return one("language", e.tag), true

@@ -46,14 +46,21 @@ func catalogQuery(excluded []string, present func(catalog string) bool) string {
 	return withExcluded(b.String(), excluded)
 }
 
+// probeWhere is how presentQuery finds a catalog's objects where it is not
+// by their oid: pg_seclabel has none, pg_subscription is shared.
+var probeWhere = map[string]string{
+	"pg_seclabel":     "true",
+	"pg_subscription": "o.subdbid = (SELECT d.oid FROM pg_database d WHERE d.datname = current_database())",
+}
+
 // presentQuery lists the catalogs of optionalFacts that hold an object
 // made after initdb.
 func presentQuery() string {
 	var probes []string
 	for _, o := range optionalFacts {
-		where := "o.oid >= 16384"
-		if o.catalog == "pg_seclabel" {
-			where = "true"
+		where, ok := probeWhere[o.catalog]
+		if !ok {
+			where = "o.oid >= 16384"
 		}
 		probe := fmt.Sprintf("SELECT '%[1]s', '' WHERE EXISTS (SELECT FROM pg_catalog.%[1]s o WHERE %[2]s)", o.catalog, where)
 		if !slices.Contains(probes, probe) {
@@ -779,6 +786,23 @@ JOIN role ro ON ro.oid = da.defaclrole
 LEFT JOIN ns n ON n.oid = da.defaclnamespace
 LEFT JOIN priv p ON p.classid = 'pg_default_acl'::regclass AND p.objid = da.oid AND p.objsubid = 0
 WHERE (da.defaclnamespace = 0 OR n.oid IS NOT NULL) AND p.privileges IS NOT NULL
+`},
+	{"pg_subscription", `
+UNION ALL
+SELECT 'subscription', quote_ident(su.subname), f.a, f.v
+FROM pg_subscription su
+LEFT JOIN role ow ON ow.oid = su.subowner AND ow.q <> '(database owner)'
+LEFT JOIN pg_shdescription d ON d.classoid = 'pg_subscription'::regclass AND d.objoid = su.oid
+CROSS JOIN LATERAL (VALUES
+	('publications', (SELECT string_agg(quote_ident(pn), ', ' ORDER BY pn COLLATE "C") FROM unnest(su.subpublications) pn)),
+	('enabled', CASE WHEN su.subenabled THEN 'yes' ELSE 'no' END),
+	('options', concat_ws(', ', 'slot name ' || coalesce(quote_ident(su.subslotname), 'none'),
+		'synchronous commit ' || su.subsynccommit, CASE WHEN su.subbinary THEN 'binary' END, 'streaming ' || su.substream::text,
+		'two phase ' || su.subtwophasestate::text, CASE WHEN su.subdisableonerr THEN 'disable on error' END)),
+	('owner', ow.q),
+	('comment', quote_literal(d.description))
+) f(a, v)
+WHERE su.subdbid = (SELECT dd.oid FROM pg_database dd WHERE dd.datname = current_database()) AND f.v IS NOT NULL
 `},
 	{"pg_seclabel", `
 UNION ALL
