@@ -55,6 +55,14 @@ var absent = map[string]string{
 	"inherits":           "inherits nothing",
 	"owned by":           "owned by no column",
 	"cycle":              "no cycle",
+	"privileges":         "default privileges",
+	"owner":              "owned by the database owner",
+	"persistence":        "permanent",
+	"storage":            "the type's storage",
+	"compression":        "default compression",
+	"statistics":         "default statistics target",
+	"replica identity":   "replica identity default",
+	"clustered":          "not clustered",
 }
 
 func sidePhrase(attribute string, facts []Fact) string {

@@ -66,6 +66,9 @@ type Option func(*options)
 
 type options struct {
 	excluded []string
+	// forgotten are catalogs of readCatalogs taken for unread, by tests of
+	// the unclassified objects check.
+	forgotten []string
 }
 
 // ExcludeSchemas leaves the named schemas, and everything in them, out of
@@ -80,7 +83,8 @@ func ExcludeSchemas(names ...string) Option {
 // IntervalStyle, TimeZone, extra_float_digits, quote_all_identifiers and
 // jit for the read and puts them back afterwards, so a *sql.Conn or
 // *sql.Tx is left as it was. It returns the database's error, wrapped,
-// when a query fails.
+// when a query fails, and an *UnclassifiedError naming them when the
+// database holds objects the fingerprint does not read.
 func Read(ctx context.Context, q Querier, opts ...Option) (Fingerprint, error) {
 	o := options{excluded: []string{RevisionsSchema}}
 	for _, opt := range opts {
@@ -100,14 +104,34 @@ func Read(ctx context.Context, q Querier, opts ...Option) (Fingerprint, error) {
 	if err != nil {
 		return Fingerprint{}, fmt.Errorf("reading fingerprint: %w", err)
 	}
-	facts, err := readFacts(ctx, q, catalogQuery(o.excluded))
+	facts, unclassified, err := readSchema(ctx, q, o)
 	if rerr := restore(); err == nil && rerr != nil {
 		err = rerr
 	}
 	if err != nil {
 		return Fingerprint{}, fmt.Errorf("reading fingerprint: %w", err)
 	}
+	if len(unclassified) > 0 {
+		return Fingerprint{}, &UnclassifiedError{Objects: unclassified}
+	}
 	return Fingerprint{Facts: facts}, nil
+}
+
+// readSchema reads, on a session with pinnedSettings, the facts and the
+// objects the fingerprint does not classify.
+func readSchema(ctx context.Context, q Querier, o options) (facts []Fact, unclassified []string, err error) {
+	present, err := queryPairs(ctx, q, presentQuery())
+	if err != nil {
+		return nil, nil, err
+	}
+	holds := func(catalog string) bool {
+		return slices.ContainsFunc(present, func(p [2]string) bool { return p[0] == catalog })
+	}
+	if facts, err = readFacts(ctx, q, catalogQuery(o.excluded, holds)); err != nil {
+		return nil, nil, err
+	}
+	unclassified, err = readUnclassified(ctx, q, o.excluded, o.forgotten)
+	return facts, unclassified, err
 }
 
 // readFacts runs query and returns its rows as sorted, escaped facts.

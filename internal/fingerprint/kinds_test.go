@@ -2,6 +2,7 @@ package fingerprint_test
 
 import (
 	"context"
+	"database/sql"
 	"slices"
 	"strings"
 	"testing"
@@ -42,6 +43,38 @@ CREATE PROCEDURE app.limpa() LANGUAGE sql AS $$ DELETE FROM app.filho $$;
 CREATE FUNCTION app.toca() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RETURN NEW; END $$;
 CREATE TRIGGER filho_toca BEFORE UPDATE ON app.filho FOR EACH ROW EXECUTE FUNCTION app.toca();
 CREATE POLICY filho_leitura ON app.filho FOR SELECT USING (pai_id IS NOT NULL);
+CREATE INDEX filho_texto_minusculo ON app.filho (lower(texto));
+CREATE SEQUENCE app.solto;
+CREATE AGGREGATE app.total(integer) (sfunc = int4pl, stype = integer);
+CREATE RULE pai_sem_apagar AS ON DELETE TO app.pai DO INSTEAD NOTHING;
+CREATE STATISTICS app.pai_stats ON id, nome_len FROM app.pai;
+CREATE TYPE app.casca;
+CREATE TYPE app.base;
+CREATE FUNCTION app.base_in(cstring) RETURNS app.base LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+CREATE FUNCTION app.base_out(app.base) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+CREATE TYPE app.base (INPUT = app.base_in, OUTPUT = app.base_out, LIKE = integer);
+CREATE CAST (app.ponto AS text) WITH INOUT;
+CREATE CONVERSION app.conversao FOR 'UTF8' TO 'LATIN1' FROM utf8_to_iso8859_1;
+CREATE OPERATOR app.=== (LEFTARG = integer, RIGHTARG = integer, FUNCTION = int4eq);
+CREATE OPERATOR FAMILY app.familia USING btree;
+CREATE OPERATOR CLASS app.classe FOR TYPE integer USING btree FAMILY app.familia AS
+	OPERATOR 1 <, OPERATOR 3 =, FUNCTION 1 btint4cmp(integer, integer);
+CREATE TEXT SEARCH DICTIONARY app.dicionario (TEMPLATE = simple);
+CREATE TEXT SEARCH CONFIGURATION app.configuracao (PARSER = default);
+ALTER TEXT SEARCH CONFIGURATION app.configuracao ADD MAPPING FOR word WITH app.dicionario;
+CREATE FOREIGN DATA WRAPPER involucro;
+CREATE SERVER servidor FOREIGN DATA WRAPPER involucro OPTIONS (host 'longe');
+CREATE USER MAPPING FOR PUBLIC SERVER servidor OPTIONS (user 'u');
+CREATE FOREIGN TABLE app.remota (a integer) SERVER servidor;
+CREATE TRUSTED LANGUAGE lingua HANDLER plpgsql_call_handler;
+CREATE FUNCTION app.de_sql(internal) RETURNS internal LANGUAGE internal IMMUTABLE STRICT AS 'int4recv';
+CREATE TRANSFORM FOR integer LANGUAGE lingua (FROM SQL WITH FUNCTION app.de_sql(internal));
+CREATE ACCESS METHOD monte TYPE TABLE HANDLER heap_tableam_handler;
+CREATE FUNCTION public.ao_criar() RETURNS event_trigger LANGUAGE plpgsql AS $$ BEGIN END $$;
+CREATE EVENT TRIGGER ao_criar ON sql_drop EXECUTE FUNCTION public.ao_criar();
+SET client_min_messages = error;
+CREATE PUBLICATION pub FOR TABLE app.pai;
+RESET client_min_messages;
 `
 
 // TestRead_EachKindChanges alters one object of each kind in baseSchema
@@ -112,6 +145,7 @@ func TestRead_EachKindChanges(t *testing.T) {
 		{"sequence comment", `COMMENT ON SEQUENCE app.contador IS 'counts'`, "sequence app.contador: comment 'counts'"},
 		{"view definition", `CREATE OR REPLACE VIEW app.pai_nomes AS SELECT id, upper(nome) AS nome FROM app.pai`, "upper(pai.nome) AS nome"},
 		{"view options", `ALTER VIEW app.pai_nomes SET (security_barrier = true)`, "view app.pai_nomes: options security_barrier=true"},
+		{"view column default", `ALTER VIEW app.pai_nomes ALTER COLUMN nome SET DEFAULT 'y'`, "column app.pai_nomes.nome: default 'y'::text"},
 		{"view comment", `COMMENT ON VIEW app.pai_nomes IS 'names'`, "view app.pai_nomes: comment 'names'"},
 		{"materialized view definition", `DROP MATERIALIZED VIEW app.pai_total; CREATE MATERIALIZED VIEW app.pai_total AS SELECT count(*) AS n FROM app.filho`,
 			"FROM app.filho"},
@@ -140,12 +174,134 @@ func TestRead_EachKindChanges(t *testing.T) {
 			ALTER TABLE app.filho ALTER COLUMN texto TYPE text COLLATE app.portugues`, "column app.filho.texto: collation app.portugues"},
 		{"rule", `CREATE RULE filho_sem_apagar AS ON DELETE TO app.filho DO INSTEAD NOTHING`, "rule app.filho.filho_sem_apagar: definition CREATE RULE"},
 		{"statistics", `CREATE STATISTICS app.filho_stats ON id, pai_id FROM app.filho`, "statistics app.filho_stats: definition CREATE STATISTICS app.filho_stats ON id, pai_id FROM app.filho"},
+		{"statistics target", `ALTER STATISTICS app.pai_stats SET STATISTICS 50`, "statistics app.pai_stats: statistics 50"},
+		{"rule disabled", `ALTER TABLE app.pai DISABLE RULE pai_sem_apagar`, "rule app.pai.pai_sem_apagar: status disabled"},
+
+		{"schema privileges", `GRANT USAGE ON SCHEMA app TO pg_monitor`, "schema app: privileges (owner) CREATE, USAGE; pg_monitor USAGE"},
+		{"table privileges", `GRANT SELECT ON app.filho TO pg_monitor`, "table app.filho: privileges (owner) DELETE, INSERT, REFERENCES, SELECT, TRIGGER, TRUNCATE, UPDATE; pg_monitor SELECT"},
+		{"table privileges with grant option", `GRANT SELECT, INSERT ON app.filho TO pg_monitor WITH GRANT OPTION`, "; pg_monitor INSERT, SELECT with grant option"},
+		{"table privileges revoked from the owner", `REVOKE ALL ON app.filho FROM CURRENT_USER`, "table app.filho: privileges none"},
+		{"column privileges", `GRANT UPDATE (texto) ON app.filho TO pg_monitor`, "column app.filho.texto: privileges pg_monitor UPDATE"},
+		{"view privileges", `GRANT SELECT ON app.pai_nomes TO pg_read_all_data`, "view app.pai_nomes: privileges (owner) DELETE"},
+		{"materialized view privileges", `GRANT SELECT ON app.pai_total TO pg_monitor`, "materialized view app.pai_total: privileges (owner) DELETE"},
+		{"sequence privileges", `GRANT USAGE ON SEQUENCE app.contador TO pg_monitor`, "sequence app.contador: privileges (owner) SELECT, UPDATE, USAGE; pg_monitor USAGE"},
+		{"function privileges", `REVOKE EXECUTE ON FUNCTION app.dobro(integer) FROM PUBLIC`, "function app.dobro(n integer): privileges (owner) EXECUTE"},
+		{"procedure privileges", `GRANT EXECUTE ON PROCEDURE app.limpa() TO pg_monitor`, "procedure app.limpa(): privileges (owner) EXECUTE; PUBLIC EXECUTE; pg_monitor EXECUTE"},
+		{"aggregate privileges", `REVOKE EXECUTE ON FUNCTION app.total(integer) FROM PUBLIC`, "aggregate app.total(integer): privileges (owner) EXECUTE"},
+		{"type privileges", `REVOKE USAGE ON TYPE app.cor FROM PUBLIC`, "enum app.cor: privileges (owner) USAGE"},
+		{"domain privileges", `GRANT USAGE ON DOMAIN app.positivo TO pg_monitor`, "domain app.positivo: privileges (owner) USAGE; PUBLIC USAGE; pg_monitor USAGE"},
+		{"foreign data wrapper privileges", `GRANT USAGE ON FOREIGN DATA WRAPPER involucro TO pg_monitor`, "foreign data wrapper involucro: privileges (owner) USAGE; pg_monitor USAGE"},
+		{"server privileges", `GRANT USAGE ON FOREIGN SERVER servidor TO pg_monitor`, "server servidor: privileges (owner) USAGE; pg_monitor USAGE"},
+		{"language privileges", `REVOKE USAGE ON LANGUAGE lingua FROM PUBLIC`, "language lingua: privileges (owner) USAGE"},
+		{"extension member privileges", `REVOKE USAGE ON LANGUAGE plpgsql FROM PUBLIC`, "extension member language plpgsql: privileges (owner) USAGE"},
+		{"system object privileges", `REVOKE EXECUTE ON FUNCTION pg_catalog.pg_sleep(double precision) FROM PUBLIC`,
+			"system object function pg_sleep(double precision): privileges (owner) EXECUTE"},
+		{"default privileges in a schema", `ALTER DEFAULT PRIVILEGES IN SCHEMA app GRANT SELECT ON TABLES TO pg_monitor`,
+			"default privileges (database owner) in schema app on tables: privileges pg_monitor SELECT"},
+		{"default privileges", `ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC`,
+			"default privileges (database owner) on functions: privileges (owner) EXECUTE"},
+		{"default privileges of a role", `ALTER DEFAULT PRIVILEGES FOR ROLE pg_monitor GRANT USAGE ON TYPES TO pg_read_all_data`,
+			"default privileges pg_monitor on types: privileges (owner) USAGE; PUBLIC USAGE; pg_read_all_data USAGE"},
+
+		{"schema owner", `ALTER SCHEMA app OWNER TO pg_monitor`, "schema app: owner pg_monitor"},
+		{"table owner", `ALTER TABLE app.filho OWNER TO pg_monitor`, "table app.filho: owner pg_monitor"},
+		{"view owner", `ALTER VIEW app.pai_nomes OWNER TO pg_monitor`, "view app.pai_nomes: owner pg_monitor"},
+		{"sequence owner", `ALTER SEQUENCE app.contador OWNER TO pg_monitor`, "sequence app.contador: owner pg_monitor"},
+		{"function owner", `ALTER FUNCTION app.dobro(integer) OWNER TO pg_monitor`, "function app.dobro(n integer): owner pg_monitor"},
+		{"type owner", `ALTER TYPE app.cor OWNER TO pg_monitor`, "enum app.cor: owner pg_monitor"},
+		{"collation owner", `CREATE COLLATION app.ordem (provider = icu, locale = 'und'); ALTER COLLATION app.ordem OWNER TO pg_monitor`, "collation app.ordem: owner pg_monitor"},
+		{"server owner", `ALTER SERVER servidor OWNER TO pg_monitor`, "server servidor: owner pg_monitor"},
+		{"text search dictionary owner", `ALTER TEXT SEARCH DICTIONARY app.dicionario OWNER TO pg_monitor`, "text search dictionary app.dicionario: owner pg_monitor"},
+		{"text search configuration owner", `ALTER TEXT SEARCH CONFIGURATION app.configuracao OWNER TO pg_monitor`, "text search configuration app.configuracao: owner pg_monitor"},
+		{"operator owner", `ALTER OPERATOR app.=== (integer, integer) OWNER TO pg_monitor`, "operator app.===(integer,integer): owner pg_monitor"},
+		{"operator class owner", `ALTER OPERATOR CLASS app.classe USING btree OWNER TO pg_monitor`, "operator class app.classe using btree: owner pg_monitor"},
+		{"operator family owner", `ALTER OPERATOR FAMILY app.familia USING btree OWNER TO pg_monitor`, "operator family app.familia using btree: owner pg_monitor"},
+		{"conversion owner", `ALTER CONVERSION app.conversao OWNER TO pg_monitor`, "conversion app.conversao: owner pg_monitor"},
+		{"statistics owner", `ALTER STATISTICS app.pai_stats OWNER TO pg_monitor`, "statistics app.pai_stats: owner pg_monitor"},
+		{"publication owner", `ALTER PUBLICATION pub OWNER TO pg_monitor`, "publication pub: owner pg_monitor"},
+		{"language owner", `ALTER LANGUAGE lingua OWNER TO pg_monitor`, "language lingua: owner pg_monitor"},
+
+		{"column storage", `ALTER TABLE app.filho ALTER COLUMN texto SET STORAGE MAIN`, "column app.filho.texto: storage main"},
+		{"column compression", `ALTER TABLE app.filho ALTER COLUMN texto SET COMPRESSION pglz`, "column app.filho.texto: compression pglz"},
+		{"column statistics", `ALTER TABLE app.filho ALTER COLUMN texto SET STATISTICS 500`, "column app.filho.texto: statistics 500"},
+		{"column options", `ALTER TABLE app.filho ALTER COLUMN texto SET (n_distinct = 5)`, "column app.filho.texto: options n_distinct=5"},
+		{"index column statistics", `ALTER INDEX app.filho_texto_minusculo ALTER COLUMN 1 SET STATISTICS 300`, "index app.filho_texto_minusculo: statistics 1 300"},
+		{"index clustered", `ALTER TABLE app.filho CLUSTER ON filho_texto_minusculo`, "index app.filho_texto_minusculo: clustered"},
+		{"index partition of", `CREATE INDEX medida_em ON ONLY app.medida (em); CREATE INDEX medida_2026_em ON app.medida_2026 (em);
+			ALTER INDEX app.medida_em ATTACH PARTITION app.medida_2026_em`, "index app.medida_2026_em: partition of app.medida_em"},
+		{"replica identity full", `ALTER TABLE app.filho REPLICA IDENTITY FULL`, "table app.filho: replica identity full"},
+		{"replica identity index", `ALTER TABLE app.filho REPLICA IDENTITY USING INDEX filho_pkey`, "table app.filho: replica identity index filho_pkey"},
+		{"replica identity nothing", `ALTER TABLE app.filho REPLICA IDENTITY NOTHING`, "table app.filho: replica identity nothing"},
+		{"table of type", `CREATE TABLE app.de_tipo OF app.ponto`, "table app.de_tipo: of type app.ponto"},
+		{"table access method", `ALTER TABLE app.filho SET ACCESS METHOD monte`, "table app.filho: access method monte"},
+		{"sequence unlogged", `ALTER SEQUENCE app.solto SET UNLOGGED`, "sequence app.solto: persistence unlogged"},
+		{"foreign table server", `CREATE FOREIGN TABLE app.outra (b integer) SERVER servidor`, "table app.outra: server servidor"},
+		{"foreign table options", `ALTER FOREIGN TABLE app.remota OPTIONS (ADD tabela 't')`, "table app.remota: foreign options tabela=t"},
+		{"foreign column options", `ALTER FOREIGN TABLE app.remota ALTER COLUMN a OPTIONS (ADD coluna 'x')`, "column app.remota.a: foreign options coluna=x"},
+
+		{"base type", `DROP TYPE app.base CASCADE; CREATE TYPE app.base;
+			CREATE FUNCTION app.base_in(cstring) RETURNS app.base LANGUAGE internal IMMUTABLE STRICT AS 'int4in';
+			CREATE FUNCTION app.base_out(app.base) RETURNS cstring LANGUAGE internal IMMUTABLE STRICT AS 'int4out';
+			CREATE TYPE app.base (INPUT = app.base_in, OUTPUT = app.base_out, LIKE = integer, CATEGORY = 'N')`, "type app.base: definition input app.base_in(cstring), output app.base_out(app.base), internallength 4, passedbyvalue, alignment i, storage p, category 'N'"},
+		{"shell type", `CREATE TYPE app.outra_casca`, "type app.outra_casca: shell"},
+		{"range options", `CREATE TYPE app.faixa AS RANGE (subtype = text, collation = "C", multirange_type_name = app.faixas)`,
+			`range app.faixa: options collation "C", multirange app.faixas`},
+		{"cast context", `DROP CAST (app.ponto AS text); CREATE CAST (app.ponto AS text) WITH INOUT AS ASSIGNMENT`, "cast (app.ponto AS text): context assignment"},
+		{"cast comment", `COMMENT ON CAST (app.ponto AS text) IS 'as text'`, "cast (app.ponto AS text): comment 'as text'"},
+		{"conversion default", `DROP CONVERSION app.conversao; CREATE DEFAULT CONVERSION app.conversao FOR 'UTF8' TO 'LATIN1' FROM utf8_to_iso8859_1`,
+			"conversion app.conversao: definition for 'UTF8' to 'LATIN1' from utf8_to_iso8859_1(integer,integer,cstring,internal,integer,boolean), default"},
+		{"operator restrict", `ALTER OPERATOR app.=== (integer, integer) SET (RESTRICT = eqsel)`, "operator app.===(integer,integer): definition function int4eq(integer,integer), restrict eqsel("},
+		{"operator comment", `COMMENT ON OPERATOR app.=== (integer, integer) IS 'equal'`, "operator app.===(integer,integer): comment 'equal'"},
+		{"operator family member", `ALTER OPERATOR FAMILY app.familia USING btree ADD OPERATOR 2 <= (integer, integer)`,
+			"operator family app.familia using btree: operators 1 <(integer,integer), 2 <=(integer,integer), 3 =(integer,integer)"},
+		{"operator family function", `ALTER OPERATOR FAMILY app.familia USING btree ADD FUNCTION 2 (integer, integer) btint4sortsupport(internal)`,
+			"operator family app.familia using btree: functions 1 (integer, integer) btint4cmp(integer,integer), 2 (integer, integer) btint4sortsupport(internal)"},
+		{"operator class", `CREATE OPERATOR CLASS app.outra_classe FOR TYPE integer USING hash AS OPERATOR 1 =, FUNCTION 1 hashint4(integer)`,
+			"operator class app.outra_classe using hash: family app.outra_classe"},
+		{"text search parser", `CREATE TEXT SEARCH PARSER app.analisador (START = prsd_start, GETTOKEN = prsd_nexttoken, END = prsd_end,
+			LEXTYPES = prsd_lextype, HEADLINE = prsd_headline)`, "text search parser app.analisador: functions start prsd_start(internal,integer), gettoken prsd_nexttoken(internal,internal,internal), end prsd_end(internal), headline prsd_headline("},
+		{"text search template", `CREATE TEXT SEARCH TEMPLATE app.modelo (INIT = dsimple_init, LEXIZE = dsimple_lexize)`,
+			"text search template app.modelo: functions init dsimple_init(internal), lexize dsimple_lexize("},
+		{"text search dictionary options", `ALTER TEXT SEARCH DICTIONARY app.dicionario (STOPWORDS = english)`, "text search dictionary app.dicionario: options stopwords = 'english'"},
+		{"text search dictionary template", `CREATE TEXT SEARCH DICTIONARY app.sinonimos (TEMPLATE = ispell, DictFile = ispell_sample, AffFile = ispell_sample)`,
+			"text search dictionary app.sinonimos: template pg_catalog.ispell"},
+		{"text search configuration mapping", `ALTER TEXT SEARCH CONFIGURATION app.configuracao ADD MAPPING FOR asciiword WITH simple, app.dicionario`,
+			"text search configuration app.configuracao: mapping asciiword pg_catalog.simple app.dicionario, word app.dicionario"},
+		{"text search configuration parser", `CREATE TEXT SEARCH CONFIGURATION app.outra_configuracao (PARSER = default)`,
+			`text search configuration app.outra_configuracao: parser pg_catalog."default"`},
+		{"text search configuration comment", `COMMENT ON TEXT SEARCH CONFIGURATION app.configuracao IS 'words'`, "text search configuration app.configuracao: comment 'words'"},
+		{"foreign data wrapper validator", `ALTER FOREIGN DATA WRAPPER involucro VALIDATOR postgresql_fdw_validator`,
+			"foreign data wrapper involucro: validator postgresql_fdw_validator(text[],oid)"},
+		{"foreign data wrapper options", `ALTER FOREIGN DATA WRAPPER involucro OPTIONS (ADD depurar 'sim')`, "foreign data wrapper involucro: options depurar=sim"},
+		{"server version", `ALTER SERVER servidor VERSION '2'`, "server servidor: version '2'"},
+		{"server options", `ALTER SERVER servidor OPTIONS (SET host 'perto')`, "server servidor: options host=perto"},
+		{"server comment", `COMMENT ON SERVER servidor IS 'far away'`, "server servidor: comment 'far away'"},
+		{"user mapping added", `CREATE USER MAPPING FOR pg_monitor SERVER servidor`, "user mapping pg_monitor on servidor: exists"},
+		{"user mapping options", `ALTER USER MAPPING FOR PUBLIC SERVER servidor OPTIONS (SET user 'v')`, "user mapping PUBLIC on servidor: options user md5 "},
+		{"language", `CREATE LANGUAGE outra HANDLER plpgsql_call_handler`, "language outra: handler plpgsql_call_handler()"},
+		{"language comment", `COMMENT ON LANGUAGE lingua IS 'a language'`, "language lingua: comment 'a language'"},
+		{"transform", `CREATE TRANSFORM FOR bigint LANGUAGE lingua (FROM SQL WITH FUNCTION app.de_sql(internal))`,
+			"transform for bigint language lingua: from sql app.de_sql(internal)"},
+		{"access method", `CREATE ACCESS METHOD outro_monte TYPE TABLE HANDLER heap_tableam_handler`, "access method outro_monte: handler heap_tableam_handler(internal)"},
+		{"access method comment", `COMMENT ON ACCESS METHOD monte IS 'a heap'`, "access method monte: comment 'a heap'"},
+		{"event trigger disabled", `ALTER EVENT TRIGGER ao_criar DISABLE`, "event trigger ao_criar: status disabled"},
+		{"event trigger tags", `CREATE EVENT TRIGGER ao_alterar ON ddl_command_end WHEN TAG IN ('ALTER TABLE', 'CREATE TABLE') EXECUTE FUNCTION public.ao_criar()`,
+			"event trigger ao_alterar: tags 'ALTER TABLE', 'CREATE TABLE'"},
+		{"event trigger comment", `COMMENT ON EVENT TRIGGER ao_criar IS 'on drop'`, "event trigger ao_criar: comment 'on drop'"},
+		{"publication publish", `ALTER PUBLICATION pub SET (publish = 'insert, update')`, "publication pub: publish insert, update"},
+		{"publication via partition root", `ALTER PUBLICATION pub SET (publish_via_partition_root = true)`, "publication pub: via partition root"},
+		{"publication all tables", `CREATE PUBLICATION todas FOR ALL TABLES`, "publication todas: all tables"},
+		{"publication table", `ALTER PUBLICATION pub ADD TABLE app.filho`, "publication table pub.app.filho: member"},
+		{"publication row filter", `ALTER PUBLICATION pub SET TABLE app.pai WHERE (id > 0)`, "publication table pub.app.pai: where (id > 0)"},
+		{"publication column list", `ALTER PUBLICATION pub SET TABLE app.pai (id, nome)`, "publication table pub.app.pai: columns id, nome"},
+		{"publication schema", `ALTER PUBLICATION pub ADD TABLES IN SCHEMA app`, "publication schema pub.app: member"},
+		{"publication comment", `COMMENT ON PUBLICATION pub IS 'changes'`, "publication pub: comment 'changes'"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()
 			db := open(t, baseSchema)
 			before := read(t, db)
-			if _, err := db.ExecContext(context.Background(), c.alter); err != nil {
+			if _, err := db.ExecContext(context.Background(), "SET client_min_messages = error;"+c.alter); err != nil {
 				t.Fatal(err)
 			}
 			checkChanged(t, before, read(t, db), c.want)
@@ -211,4 +367,44 @@ func checkChanged(t *testing.T, before, after fingerprint.Fingerprint, want stri
 		}
 	}
 	t.Errorf("no changed fact contains %q; changed:\n%s", want, strings.Join(changed, "\n"))
+}
+
+// TestRead_Subscription adds a subscription, made without connecting, and
+// changes it.
+func TestRead_Subscription(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	db := open(t, baseSchema)
+	before := read(t, db)
+	subscribe(t, db, "assinatura", "pub")
+	after := read(t, db)
+	checkChanged(t, before, after, "subscription assinatura: publications pub")
+	if _, err := db.ExecContext(ctx, `ALTER SUBSCRIPTION assinatura SET (binary = true)`); err != nil {
+		t.Fatal(err)
+	}
+	checkChanged(t, after, read(t, db), "subscription assinatura: options slot name assinatura, synchronous commit off, binary")
+}
+
+// subscribe creates, without connecting, a subscription to publication on
+// a server that is not there, dropped when the test ends (a database with
+// a subscription cannot be dropped) from db and the others.
+func subscribe(t *testing.T, db *sql.DB, name, publication string, others ...*sql.DB) {
+	t.Helper()
+	if _, err := db.ExecContext(context.Background(), `CREATE SUBSCRIPTION `+name+` CONNECTION 'host=/nenhum dbname=nenhum'
+		PUBLICATION `+publication+` WITH (connect = false)`); err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() {
+		ctx := context.Background()
+		for _, d := range append([]*sql.DB{db}, others...) {
+			var exists bool
+			if err := d.QueryRowContext(ctx, `SELECT EXISTS (SELECT FROM pg_subscription WHERE subname = $1
+				AND subdbid = (SELECT oid FROM pg_database WHERE datname = current_database()))`, name).Scan(&exists); err != nil || !exists {
+				continue
+			}
+			if _, err := d.ExecContext(ctx, `ALTER SUBSCRIPTION `+name+` SET (slot_name = NONE); DROP SUBSCRIPTION `+name); err != nil {
+				t.Errorf("dropping subscription %s: %v", name, err)
+			}
+		}
+	})
 }
