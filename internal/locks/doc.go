@@ -63,6 +63,11 @@
 //	PG111  ADD UNIQUE / PRIMARY KEY without USING INDEX  ACCESS EXCLUSIVE     reads and writes
 //	PG112  CREATE TABLE … PARTITION OF                   ACCESS EXCLUSIVE     reads and writes
 //	PG113  DETACH PARTITION without CONCURRENTLY         ACCESS EXCLUSIVE     reads and writes
+//	PG114  SET UNLOGGED / SET LOGGED (rewrites)          ACCESS EXCLUSIVE     reads and writes
+//	PG115  REFRESH MATERIALIZED VIEW without CONCURRENTLY ACCESS EXCLUSIVE    reads of the view
+//	PG116  VACUUM FULL (rewrites)                        ACCESS EXCLUSIVE     reads and writes
+//	PG117  CLUSTER (rewrites)                            ACCESS EXCLUSIVE     reads and writes
+//	PG118  DDL inside a DO block                         (unknown)            (unchecked)
 //
 // The safe alternatives (Finding.Fix):
 //
@@ -80,6 +85,16 @@
 //	PG111  CREATE UNIQUE INDEX CONCURRENTLY, then ADD CONSTRAINT … USING INDEX
 //	PG112  CREATE TABLE … (LIKE parent INCLUDING …), then ATTACH PARTITION
 //	PG113  DETACH PARTITION … CONCURRENTLY in its own "-- atlas:txmode none" file
+//	PG114  create the table with its persistence; switch only in a maintenance window
+//	PG115  REFRESH MATERIALIZED VIEW CONCURRENTLY (needs a unique index), outside the migration
+//	PG116  plain VACUUM outside the migration; rebuild online with a new table
+//	PG117  ALTER TABLE … CLUSTER ON (no rewrite); reorder in a maintenance window
+//	PG118  write the statements in the file itself, where each is checked
+//
+// CREATE INDEX IF NOT EXISTS of an index that exists does nothing, and is not
+// flagged. A type change of a column the same file added to an existing table
+// is flagged (PG110): the column holds only NULLs, but PostgreSQL rewrites
+// the table all the same; add the column with its final type.
 //
 // CREATE INDEX … ON ONLY a partitioned table is not flagged: it builds no
 // index, only the catalog entry the partitions' indexes (built on their

@@ -54,6 +54,16 @@ var Rules = []Rule{
 		"CREATE TABLE … (LIKE parent INCLUDING DEFAULTS INCLUDING CONSTRAINTS INCLUDING GENERATED), then ALTER TABLE parent ATTACH PARTITION … (SHARE UPDATE EXCLUSIVE: reads and writes go on)"},
 	{"PG113", "DETACH PARTITION without CONCURRENTLY from an existing table", LockAccessExclusive, blocksReadsAndWrites,
 		"DETACH PARTITION … CONCURRENTLY, " + fixConcurrentlyOwnFile},
+	{"PG114", "SET UNLOGGED or SET LOGGED on an existing table (rewrites it)", LockAccessExclusive, blocksReadsAndWrites,
+		"create the table with the persistence it needs; on a table with rows, switch only in a maintenance window"},
+	{"PG115", "REFRESH MATERIALIZED VIEW without CONCURRENTLY", LockAccessExclusive, "reads and writes of the materialized view",
+		"REFRESH MATERIALIZED VIEW CONCURRENTLY (it needs a unique index on the view), outside the migration"},
+	{"PG116", "VACUUM FULL (rewrites the table)", LockAccessExclusive, blocksReadsAndWrites,
+		"plain VACUUM (no lock against reads and writes), outside the migration; rebuild a bloated table online with a new table or pg_repack"},
+	{"PG117", "CLUSTER (rewrites the table)", LockAccessExclusive, blocksReadsAndWrites,
+		"ALTER TABLE … CLUSTER ON to record the index without rewriting; reorder in a maintenance window"},
+	{"PG118", "DDL inside a DO block", "", "what its statements lock, which lint cannot see",
+		"write the statements in the file itself, where lint checks each one"},
 }
 
 // rule returns the rule with code.
@@ -139,6 +149,8 @@ func Lint(stmts []Statement, env Env) []Finding {
 		createdIndex: map[qname]bool{},
 		notValid:     map[constraintKey]addedConstraint{},
 		notNull:      map[columnKey]bool{},
+		addedColumn:  map[columnKey]bool{},
+		createdView:  map[qname]bool{},
 	}
 	for _, s := range stmts {
 		l.base = s.Pos
@@ -171,6 +183,8 @@ type linter struct {
 	createdIndex map[qname]bool                    // indexes created in the file
 	notValid     map[constraintKey]addedConstraint // constraints added NOT VALID in the file
 	notNull      map[columnKey]bool                // columns with a validated IS NOT NULL check from the file
+	addedColumn  map[columnKey]bool                // columns the file added to existing tables
+	createdView  map[qname]bool                    // materialized views created in the file
 	findings     []Finding
 }
 

@@ -172,6 +172,37 @@ func TestLint_Partitions(t *testing.T) {
 	})
 }
 
+// existingIndex is the environment of an index that exists on usuarios.
+var existingIndex = locks.Env{IndexTable: func(schema, index string) (string, string, bool) {
+	return "public", "usuarios", schema == "public" && index == "usuarios_email_idx"
+}}
+
+func TestLint_Rewrites(t *testing.T) {
+	t.Parallel()
+	runLintCases(t, []lintCase{
+		{name: "PG114/set unlogged", src: `ALTER TABLE usuarios SET UNLOGGED;`, code: "PG114", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG114/set logged", src: `ALTER TABLE "public"."usuarios" SET LOGGED;`, code: "PG114", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG114/new table", src: "CREATE TABLE novo (id int);\nALTER TABLE novo SET UNLOGGED;"},
+		{name: "PG115/refresh", src: `REFRESH MATERIALIZED VIEW resumo;`, code: "PG115", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG115/refresh with data", src: `REFRESH MATERIALIZED VIEW public.resumo WITH DATA;`, code: "PG115", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG115/concurrently", src: `REFRESH MATERIALIZED VIEW CONCURRENTLY resumo;`},
+		{name: "PG115/created in the file", src: "CREATE MATERIALIZED VIEW resumo AS SELECT 1 AS n WITH NO DATA;\nREFRESH MATERIALIZED VIEW resumo;"},
+		{name: "PG116/vacuum full", src: `VACUUM FULL usuarios;`, nonTx: true, code: "PG116", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG116/vacuum (full)", src: `VACUUM (FULL, ANALYZE) usuarios;`, nonTx: true, code: "PG116", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG116/plain vacuum", src: `VACUUM ANALYZE usuarios;`, nonTx: true},
+		{name: "PG117/cluster table", src: `CLUSTER usuarios USING usuarios_pkey;`, code: "PG117", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG117/cluster all", src: `CLUSTER;`, nonTx: true, code: "PG117", lock: "ACCESS EXCLUSIVE"},
+		{name: "PG117/cluster on only records", src: `ALTER TABLE usuarios CLUSTER ON usuarios_pkey;`},
+		{name: "PG118/ddl in do", src: "DO $$\nBEGIN\n  ALTER TABLE usuarios ADD COLUMN x int;\nEND\n$$;", code: "PG118"},
+		{name: "PG118/ddl in a tagged, quoted body", src: "DO LANGUAGE plpgsql $body$ BEGIN EXECUTE 'create index i on usuarios (email)'; END $body$;", code: "PG118"},
+		{name: "PG118/data only", src: "DO $$ BEGIN UPDATE usuarios SET email = lower(email); END $$;"},
+		{name: "PG101/if not exists of an index that exists", src: `CREATE INDEX IF NOT EXISTS usuarios_email_idx ON usuarios (email);`, env: existingIndex},
+		{name: "PG101/if not exists of a new index", src: `CREATE INDEX IF NOT EXISTS usuarios_bio_idx ON usuarios (bio);`, env: existingIndex, code: "PG101", lock: "SHARE"},
+		{name: "PG110/type of a column added in the file", src: "ALTER TABLE usuarios ADD COLUMN n int;\nALTER TABLE usuarios ALTER COLUMN n TYPE bigint;", code: "PG110", lock: "ACCESS EXCLUSIVE",
+			findingAtText: "ALTER COLUMN n TYPE"},
+	})
+}
+
 func TestLint_Parsing(t *testing.T) {
 	t.Parallel()
 	runLintCases(t, []lintCase{

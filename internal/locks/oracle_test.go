@@ -29,6 +29,7 @@ INSERT INTO comentario SELECT g, g, 'texto', now(), 1.5, now(), '10.0.0.0/8', 'a
 CREATE TABLE medidas (id bigint, medido_em date NOT NULL, valor int) PARTITION BY RANGE (medido_em);
 CREATE TABLE medidas_2025 PARTITION OF medidas FOR VALUES FROM ('2025-01-01') TO ('2026-01-01');
 INSERT INTO medidas SELECT g, date '2025-01-01' + g, g FROM generate_series(1, 100) g;
+CREATE MATERIALIZED VIEW resumo AS SELECT count(*) AS n FROM comentario;
 `
 
 // observed is what PostgreSQL shows of a statement run in a transaction.
@@ -152,9 +153,15 @@ func TestLint_LockOracle(t *testing.T) {
 		{"PG111", `ALTER TABLE usuarios ADD COLUMN apelido text UNIQUE;`, false},
 		{"PG112", `CREATE TABLE medidas_2026 PARTITION OF medidas FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');`, false},
 		{"PG113", `ALTER TABLE medidas DETACH PARTITION medidas_2025;`, false},
+		{"PG114", `ALTER TABLE comentario SET UNLOGGED;`, true},
+		{"PG115", `REFRESH MATERIALIZED VIEW resumo;`, false},
+		{"PG117", `CLUSTER comentario USING comentario_pkey;`, true},
+		{"PG110", "ALTER TABLE comentario ADD COLUMN extra int;\nALTER TABLE comentario ALTER COLUMN extra TYPE bigint;", true},
 		// Not flagged: PostgreSQL neither rewrites nor scans under a lock.
 		{"", "CREATE TABLE medidas_2026 (LIKE medidas INCLUDING DEFAULTS INCLUDING CONSTRAINTS);\nALTER TABLE medidas ATTACH PARTITION medidas_2026 FOR VALUES FROM ('2026-01-01') TO ('2027-01-01');", false},
 		{"", `CREATE INDEX medidas_valor_idx ON ONLY medidas (valor);`, false},
+		{"", `CREATE INDEX IF NOT EXISTS comentario_usuario_id_idx ON comentario (usuario_id);`, false},
+		{"", `ALTER TABLE comentario CLUSTER ON comentario_pkey;`, false},
 		{"", `ALTER TABLE comentario ADD COLUMN editado_em timestamptz NOT NULL DEFAULT now();`, false},
 		{"", `ALTER TABLE comentario ADD COLUMN estado text NOT NULL DEFAULT 'novo';`, false},
 		{"", `ALTER TABLE comentario ADD COLUMN estado text DEFAULT statement_timestamp()::text;`, false},

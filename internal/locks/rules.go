@@ -10,11 +10,24 @@ func (l *linter) statement(toks []token) {
 	switch {
 	case hasWords(toks, "create"):
 		rest := skipWords(toks[1:], "or", "replace", "global", "local", "temp", "temporary", "unlogged", "unique")
-		if hasWords(rest, "index") {
+		switch {
+		case hasWords(rest, "index"):
 			l.createIndex(toks[0], rest[1:])
-		} else if hasWords(rest, "table") {
+		case hasWords(rest, "table"):
 			l.createTable(rest[1:])
+		case hasWords(rest, "materialized", "view"):
+			if name, n := readName(skipWords(rest[2:], "if", "not", "exists"), l.env.DefaultSchema); n > 0 {
+				l.createdView[name] = true
+			}
 		}
+	case hasWords(toks, "refresh", "materialized", "view"):
+		l.refresh(toks[0], toks[3:])
+	case hasWords(toks, "vacuum"):
+		l.vacuum(toks[0], toks[1:])
+	case hasWords(toks, "cluster"):
+		l.cluster(toks[0], toks[1:])
+	case hasWords(toks, "do"):
+		l.doBlock(toks[0], toks[1:])
 	case hasWords(toks, "drop", "index"):
 		l.dropIndex(toks[0], toks[2:])
 	case hasWords(toks, "reindex"):
@@ -64,6 +77,7 @@ func (l *linter) partitioned(table qname) bool {
 // name] ON [ONLY] table; toks follow INDEX.
 func (l *linter) createIndex(stmt token, toks []token) {
 	concurrent := l.concurrently(stmt, "CREATE INDEX", toks)
+	ifNotExists := toks
 	toks = skipWords(toks, "concurrently", "if", "not", "exists")
 	var index string
 	if len(toks) > 0 && !toks[0].is("on") && toks[0].ident() {
@@ -77,6 +91,11 @@ func (l *linter) createIndex(stmt token, toks []token) {
 	table, n := readName(skipWords(toks[1:], "only"), l.env.DefaultSchema)
 	if n == 0 {
 		return
+	}
+	if index != "" && hasWords(skipWords(ifNotExists, "concurrently"), "if", "not", "exists") && l.env.IndexTable != nil {
+		if _, _, exists := l.env.IndexTable(table.schema, index); exists {
+			return // IF NOT EXISTS of an index that exists: PostgreSQL does nothing
+		}
 	}
 	if index != "" {
 		l.createdIndex[qname{table.schema, index}] = true
@@ -176,6 +195,8 @@ func (l *linter) alterTable(toks []token) {
 			l.concurrentInTx(clause[0], "DETACH PARTITION")
 		case hasWords(clause, "detach", "partition") && existing:
 			l.report("PG113", clause[0], "DETACH PARTITION from existing table %s without CONCURRENTLY", table)
+		case (hasWords(clause, "set", "unlogged") || hasWords(clause, "set", "logged")) && existing:
+			l.report("PG114", clause[0], "SET %s on existing table %s rewrites it", strings.ToUpper(clause[1].text), table)
 		}
 	}
 }
@@ -303,6 +324,10 @@ func (l *linter) alterType(table qname, col string, at token, toks []token) {
 	}
 	to := parseType(toks[:end])
 	switch {
+	case l.addedColumn[columnKey{table, col}]:
+		// The column holds only NULLs, yet PostgreSQL rewrites the table.
+		l.report("PG110", at, "ALTER COLUMN %s.%s TYPE %s of a column added earlier in this file still rewrites the table: add the column with its final type instead",
+			table, quoteIdent(col), to.base)
 	case topWords(toks, "using"):
 		l.report("PG110", at, "ALTER COLUMN %s.%s TYPE … USING rewrites the table", table, quoteIdent(col))
 	case l.env.ColumnType == nil:
@@ -338,6 +363,7 @@ func (l *linter) addColumn(table qname, existing bool, at token, toks []token) {
 		return
 	}
 	col := toks[0].text
+	l.addedColumn[columnKey{table, col}] = true
 	switch reason := rewriteReason(toks[1:]); {
 	case reason != "":
 		l.report("PG109", at, "ADD COLUMN %s to existing table %s with %s rewrites the table", quoteIdent(col), table, reason)
@@ -395,4 +421,86 @@ func optionalName(name string) string {
 		return ""
 	}
 	return " " + quoteIdent(name)
+}
+
+// refresh checks REFRESH MATERIALIZED VIEW [CONCURRENTLY] name; toks follow VIEW.
+func (l *linter) refresh(stmt token, toks []token) {
+	if hasWords(toks, "concurrently") { // allowed inside a transaction
+		return
+	}
+	if name, n := readName(toks, l.env.DefaultSchema); n > 0 && !l.createdView[name] {
+		l.report("PG115", stmt, "REFRESH MATERIALIZED VIEW %s without CONCURRENTLY", name)
+	}
+}
+
+// vacuum checks VACUUM [(options)] [FULL] …; toks follow VACUUM.
+func (l *linter) vacuum(stmt token, toks []token) {
+	full := hasWords(toks, "full")
+	if options, _, ok := group(toks); ok {
+		full = topWords(options, "full") && !topWords(options, "false") && !topWords(options, "off")
+	}
+	if full {
+		l.report("PG116", stmt, "VACUUM FULL rewrites each table it names (every table, when it names none)")
+	}
+}
+
+// cluster checks CLUSTER [VERBOSE] [table [USING index]]; toks follow CLUSTER.
+func (l *linter) cluster(stmt token, toks []token) {
+	toks = skipWords(toks, "verbose")
+	if name, n := readName(toks, l.env.DefaultSchema); n > 0 {
+		if l.existing(name) {
+			l.report("PG117", stmt, "CLUSTER %s rewrites the table", name)
+		}
+		return
+	}
+	l.report("PG117", stmt, "CLUSTER rewrites every table clustered before")
+}
+
+// ddlWords start the statements a DO block may run that change the schema.
+var ddlWords = []string{"alter", "create", "drop", "reindex", "cluster", "vacuum", "truncate", "lock", "refresh"}
+
+// doBlock flags a DO block whose body holds DDL: lint cannot split the
+// body into statements, so their locks go unchecked.
+func (l *linter) doBlock(stmt token, toks []token) {
+	if w := ddlIn(toks, 3); w != "" {
+		l.report("PG118", stmt, "DO block runs %s …: lint cannot check the locks of the statements inside it", strings.ToUpper(w))
+	}
+}
+
+// ddlIn returns the first DDL word in the string literals of toks, looking
+// depth levels deep into strings within strings (EXECUTE '…').
+func ddlIn(toks []token, depth int) string {
+	if depth == 0 {
+		return ""
+	}
+	for _, t := range toks {
+		if t.kind != tokString {
+			continue
+		}
+		inner := tokenize(stringBody(t.text))
+		for _, w := range inner {
+			if w.kind == tokWord && slices.Contains(ddlWords, w.text) {
+				return w.text
+			}
+		}
+		if w := ddlIn(inner, depth-1); w != "" {
+			return w
+		}
+	}
+	return ""
+}
+
+// stringBody returns the text inside a string token: between the quotes
+// of '…', or the tags of $tag$…$tag$.
+func stringBody(s string) string {
+	if strings.HasPrefix(s, "$") {
+		if end := strings.IndexByte(s[1:], '$'); end >= 0 {
+			tag := s[:end+2]
+			return strings.TrimSuffix(strings.TrimPrefix(s, tag), tag)
+		}
+	}
+	if i := strings.IndexByte(s, '\''); i >= 0 && len(s) > i+1 {
+		return s[i+1 : len(s)-1]
+	}
+	return s
 }
