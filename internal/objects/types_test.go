@@ -44,7 +44,8 @@ SELECT line FROM (
                 c.castcontext, c.castmethod)
   FROM pg_cast c WHERE c.oid >= 16384
   UNION ALL
-  SELECT format('event trigger %s %s %s %s %s', e.evtname, e.evtevent, e.evtfoid::regproc, e.evtenabled, e.evttags)
+  SELECT format('event trigger %s %s %s %s %s', e.evtname, e.evtevent, e.evtfoid::regproc, e.evtenabled,
+                (SELECT array_agg(g ORDER BY g) FROM unnest(e.evttags) g))
   FROM pg_event_trigger e
   UNION ALL
   SELECT format('publication %s %s %s %s %s %s %s', p.pubname, p.puballtables, p.pubinsert, p.pubupdate, p.pubdelete,
