@@ -107,11 +107,16 @@ CREATE TRIGGER produtos_atualizado BEFORE UPDATE ON produtos
 // landed is skipped, saying so; switch it on here when it lands.
 const featureObjects = "objects" // views, functions, triggers, sequences, extensions planned
 
-var landed = map[string]bool{featureObjects: true}
+const featureTypes = "types" // domains, composite and range types, collations, aggregates, casts, … planned
+
+var landed = map[string]bool{featureObjects: true, featureTypes: true}
 
 // corpusBase is the base schema: the tables, and the objects once their
 // planning has landed.
 func corpusBase() string {
+	if landed[featureTypes] {
+		return corpusTables + corpusObjects + corpusTypes
+	}
 	if landed[featureObjects] {
 		return corpusTables + corpusObjects
 	}
@@ -139,6 +144,11 @@ type corpusCase struct {
 	// rows, when set, runs at the base version before the plan is applied,
 	// and then must run again after it: the plan keeps the data usable.
 	rows string
+	// catalog, when set, is a query of one text column that must give the
+	// same lines on the applied plan as on the edited schema loaded, and
+	// after down as on the base loaded: an oracle for what the fingerprint
+	// does not read.
+	catalog string
 }
 
 var corpusCases = []corpusCase{
@@ -360,6 +370,7 @@ func corpusPlanned(t *testing.T, edited string, opts migration.DiffOptions, c co
 		t.Fatalf("applying the plan:\n%s\n%v", plan, err)
 	}
 	sameFingerprint(t, "applied plan", readFingerprint(t, url), readFingerprint(t, loadSchema(t, p)))
+	sameCatalog(t, c.catalog, "applied plan", url, loadSchema(t, p))
 	execRows(t, url, c.rows, "after the plan:\n"+plan)
 	again, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
 	if err != nil || !again.InSync() {
@@ -373,6 +384,7 @@ func corpusPlanned(t *testing.T, edited string, opts migration.DiffOptions, c co
 		t.Fatalf("down %d: %v\nplan:\n%s", len(res.Files), err, plan)
 	}
 	sameFingerprint(t, "reverted", readFingerprint(t, url), base)
+	sameCatalog(t, c.catalog, "reverted", url, loadBase(t))
 	return plan
 }
 

@@ -5,6 +5,7 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
@@ -28,21 +29,64 @@ func readObjects(ctx context.Context, db *sql.DB) (objects.Set, error) {
 	return set, nil
 }
 
-// readObjects reads the objects of both states.
+// readObjects reads the objects of both states, once.
 func (s *diffStates) readObjects(ctx context.Context) error {
+	if s.curObjs != nil && s.desObjs != nil {
+		return nil
+	}
 	var curErr, desErr error
 	s.curObjs, curErr = readObjects(ctx, s.cur.db)
 	s.desObjs, desErr = readObjects(ctx, s.des.db)
 	return errors.Join(curErr, desErr)
 }
 
+// objectsInSync reports whether package objects plans nothing between
+// both states: the fingerprint does not read every kind it plans (casts,
+// event triggers, publications, text search objects), so agreeing
+// fingerprints are not enough for Diff to say in sync.
+func (s *diffStates) objectsInSync(ctx context.Context) (bool, error) {
+	if err := s.readObjects(ctx); err != nil {
+		return false, err
+	}
+	before, after := objects.Plan(s.curObjs, s.desObjs, objects.TableImpact{})
+	return len(before)+len(after) == 0, nil
+}
+
+// objectsReached checks, once the planned files are replayed on the
+// current state, that package objects plans nothing more: a *VerifyError
+// names each object that still differs.
+func (p *Project) objectsReached(ctx context.Context, st *diffStates) error {
+	if p.skipVerify {
+		return nil
+	}
+	replayed, err := readObjects(ctx, st.cur.db)
+	if err != nil {
+		return err
+	}
+	differ := objects.Differ(replayed, st.desObjs)
+	if len(differ) == 0 {
+		return nil
+	}
+	diffs := make([]Difference, len(differ))
+	for i, id := range differ {
+		diffs[i] = Difference{Object: id.String(), Text: id.String() + ": differs from " + filepath.Base(p.Schema) + " after the planned migration"}
+	}
+	return &VerifyError{Problem: "the planned migration does not reach the schema file", Differences: diffs, Remedy: remedyDiff}
+}
+
 // planWithObjects plans Atlas's changes and the objects from cur to des as
 // one plan: new schemas first (objects may live in them), then the objects'
 // drops and what the tables need (extensions, sequences, the functions
 // their defaults call), the table changes, and the objects built on
-// tables. It returns nil when there is nothing to do.
+// tables. It returns nil when there is nothing to do, and an
+// *objects.UnplannableError for a type tables use that cannot change in
+// place.
 func planWithObjects(ctx context.Context, drv migrate.Driver, name string, changes []schema.Change, cur, des objects.Set, opts ...migrate.PlanOption) (*migrate.Plan, error) {
-	before, after := objects.Plan(cur, des, objects.ImpactOf(changes))
+	impact := objects.ImpactOf(changes)
+	if err := objects.Check(cur, des, impact); err != nil {
+		return nil, err
+	}
+	before, after := objects.Plan(cur, des, impact)
 	if len(changes)+len(before)+len(after) == 0 {
 		return nil, nil
 	}
@@ -104,4 +148,43 @@ func sessionState(ctx context.Context, sess *session) (*dbState, error) {
 type dbState struct {
 	realm *schema.Realm
 	objs  objects.Set
+}
+
+// domainNullsQuery lists the nullable columns of tables whose type is a
+// NOT NULL domain.
+const domainNullsQuery = `
+SELECT n.nspname, c.relname, a.attname
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid AND t.typtype = 'd' AND t.typnotnull
+WHERE a.attnum > 0 AND NOT a.attisdropped AND NOT a.attnotnull`
+
+// domainNulls marks nullable the columns r has as NOT NULL because their
+// domain is: Atlas reads information_schema, which says so, and would
+// write NOT NULL on the column itself.
+func domainNulls(ctx context.Context, drv migrate.Driver, r *schema.Realm) error {
+	q, ok := drv.(schema.ExecQuerier)
+	if !ok {
+		return nil
+	}
+	rows, err := q.QueryContext(ctx, domainNullsQuery)
+	if err != nil {
+		return fmt.Errorf("listing columns of NOT NULL domains: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ns, table, column string
+		if err := rows.Scan(&ns, &table, &column); err != nil {
+			return fmt.Errorf("listing columns of NOT NULL domains: %w", err)
+		}
+		if s, ok := r.Schema(ns); ok {
+			if t, ok := s.Table(table); ok {
+				if c, ok := t.Column(column); ok {
+					c.Type.Null = true
+				}
+			}
+		}
+	}
+	return rows.Err()
 }

@@ -298,3 +298,32 @@ func Removed(current, desired Set) []ID {
 	}
 	return out
 }
+
+// Differ returns the objects on which current and desired disagree: on
+// one side only, or created or commented otherwise.
+func Differ(current, desired Set) []ID {
+	var out []ID
+	for _, id := range current.IDs() {
+		if d := desired[id]; d == nil || !same(current[id], d) || !sameComments(current[id], d) {
+			out = append(out, id)
+		}
+	}
+	for _, id := range desired.IDs() {
+		if current[id] == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func sameComments(c, d *Object) bool {
+	if len(c.Comments) != len(d.Comments) {
+		return false
+	}
+	for t, text := range c.Comments {
+		if d.Comments[t] != text {
+			return false
+		}
+	}
+	return true
+}
