@@ -93,6 +93,9 @@ var typesCorpusCases = []corpusCase{
 	{name: "domain comment changed", needs: featureTypes, edits: []string{"'Valor em reais.'", "'Valor em R$.'"}, want: planned},
 	{name: "domain base type changed while a column uses it", needs: featureTypes, edits: []string{"quantia AS numeric(12,2) NOT NULL DEFAULT 0", "quantia AS numeric(14,2) NOT NULL DEFAULT 0"},
 		want: refused, names: []string{`domain "public.quantia"`, "table columns use it"}},
+	{name: "column type changed from one domain to another", needs: featureTypes, edits: []string{
+		"CREATE DOMAIN cep AS", "CREATE DOMAIN quantia_grande AS numeric(14,2);\nCREATE DOMAIN cep AS", "frete quantia,", "frete quantia_grande,"},
+		want: planned, rows: corpusEntrega},
 	{name: "domain dropped, its column changed", needs: featureTypes, edits: []string{
 		"CREATE DOMAIN quantia AS numeric(12,2) NOT NULL DEFAULT 0 CONSTRAINT quantia_positiva CHECK (VALUE >= 0);\nCOMMENT ON DOMAIN quantia IS 'Valor em reais.';\n", "",
 		"frete quantia,", "frete numeric(12,2),"}, want: planned},

@@ -345,6 +345,7 @@ func realmDiff(drv migrate.Driver, from, to *schema.Realm) ([]schema.Change, err
 	}
 	keepIndexComments(changes)
 	keepIdentityPositions(changes)
+	changes = userTypeChanges(from, to, changes)
 	return changes, nil
 }
 

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 
 	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/versiona/versiona/internal/objects"
@@ -187,4 +188,62 @@ func domainNulls(ctx context.Context, drv migrate.Driver, r *schema.Realm) error
 		}
 	}
 	return rows.Err()
+}
+
+// userTypeChanges adds to changes the columns whose type changes from one
+// domain or composite type to another, which Atlas's diff does not see
+// (it compares user-defined types by nothing but their kind).
+func userTypeChanges(from, to *schema.Realm, changes []schema.Change) []schema.Change {
+	modified := map[string]*schema.ModifyTable{} // by tableKey
+	for _, c := range changes {
+		if mt, ok := c.(*schema.ModifyTable); ok {
+			modified[tableKey(mt.T)] = mt
+		}
+	}
+	for _, ts := range to.Schemas {
+		fs, ok := from.Schema(ts.Name)
+		if !ok {
+			continue
+		}
+		for _, tt := range ts.Tables {
+			ft, ok := fs.Table(tt.Name)
+			if !ok {
+				continue
+			}
+			for _, tc := range tt.Columns {
+				fc, ok := ft.Column(tc.Name)
+				if !ok || !userTypeChanged(fc, tc) {
+					continue
+				}
+				mt := modified[tableKey(tt)]
+				if mt == nil {
+					mt = &schema.ModifyTable{T: tt}
+					modified[tableKey(tt)] = mt
+					changes = append(changes, mt)
+				}
+				mt.Changes = withTypeChange(mt.Changes, fc, tc)
+			}
+		}
+	}
+	return changes
+}
+
+// userTypeChanged reports whether both columns are of user-defined types
+// and the types differ.
+func userTypeChanged(from, to *schema.Column) bool {
+	f, ok1 := from.Type.Type.(*postgres.UserDefinedType)
+	t, ok2 := to.Type.Type.(*postgres.UserDefinedType)
+	return ok1 && ok2 && f.T != t.T
+}
+
+// withTypeChange marks the change of column from in changes as a type
+// change, adding one when there is none.
+func withTypeChange(changes []schema.Change, from, to *schema.Column) []schema.Change {
+	for _, c := range changes {
+		if m, ok := c.(*schema.ModifyColumn); ok && m.From.Name == from.Name {
+			m.Change |= schema.ChangeType
+			return changes
+		}
+	}
+	return append(changes, &schema.ModifyColumn{From: from, To: to, Change: schema.ChangeType})
 }

@@ -202,3 +202,26 @@ func TestCheck_TypesInUse(t *testing.T) {
 		})
 	}
 }
+
+// TestRead_Types checks what Read lists of the types and the objects over
+// them, leaving out what PostgreSQL creates for a range type (its
+// constructors, multirange type and cast) and the row types of tables.
+func TestRead_Types(t *testing.T) {
+	t.Parallel()
+	db := build(t, base+quantia+endereco+`
+		CREATE TYPE faixa AS RANGE (subtype = int4);
+		CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false);
+		CREATE TEXT SEARCH CONFIGURATION busca (copy = pg_catalog.simple);`+produto+rotulo+`
+		CREATE CAST (endereco AS text) WITH FUNCTION rotulo(endereco);`+registra+auditoria+`
+		CREATE PUBLICATION vendas FOR TABLE post;`)
+	var got []string
+	for _, id := range read(t, db).IDs() {
+		got = append(got, id.String())
+	}
+	want := []string{`collation "public.ci"`, `domain "public.quantia"`, `text search configuration "public.busca"`,
+		`type "public.endereco"`, `type "public.faixa"`, `function "public.registra()"`, `function "public.rotulo(public.endereco)"`,
+		`aggregate "public.produto(numeric)"`, `cast "(public.endereco AS text)"`, `event trigger "auditoria"`, `publication "vendas"`}
+	if strings.Join(got, "\n") != strings.Join(want, "\n") {
+		t.Errorf("Read listed\n%s\nwant\n%s", strings.Join(got, "\n"), strings.Join(want, "\n"))
+	}
+}
