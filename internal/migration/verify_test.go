@@ -187,12 +187,12 @@ func TestProject_Down_verified(t *testing.T) {
 		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := testkit.OpenSQL(t, url).Exec(`CREATE RULE intrusa AS ON DELETE TO cursos DO INSTEAD NOTHING`); err != nil {
+		if _, err := testkit.OpenSQL(t, url).Exec(`CREATE RULE intrusa AS ON DELETE TO usuarios DO INSTEAD NOTHING`); err != nil {
 			t.Fatal(err)
 		}
 		_, err := p.Down(ctx, url, migration.DownOptions{N: 1, Force: true})
 		var verr *migration.VerifyError
-		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "rule public.cursos.intrusa: only in the reverted database") {
+		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "rule public.usuarios.intrusa: only in the reverted database") {
 			t.Fatalf("forced down = %v; want a *VerifyError naming the rule", err)
 		}
 		if n := revisionCount(t, url); n != 3 || !slices.Contains(tables(t, url), "matriculas") {
