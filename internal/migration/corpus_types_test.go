@@ -173,9 +173,11 @@ CREATE TEXT SEARCH CONFIGURATION busca_stem (parser = default);
 ALTER TEXT SEARCH CONFIGURATION busca_stem ADD MAPPING FOR asciiword, word WITH pt_stem;
 CREATE INDEX produtos_nome_busca_idx ON produtos USING gin (to_tsvector('public.busca_stem', nome));
 `, want: planned, catalog: catalogTypes},
-	{name: "text search dictionary changed while a column uses its configuration", needs: featureTypes,
-		edits: []string{"stopwords = portuguese", "stopwords = english"},
-		want:  refused, names: []string{`text search configuration "public.busca_pt"`}},
+	{name: "text search dictionary options changed while a column uses its configuration", needs: featureTypes,
+		edits: []string{"stopwords = portuguese", "stopwords = english"}, want: planned, catalog: catalogTypes},
+	{name: "text search dictionary template changed while a column uses its configuration", needs: featureTypes,
+		edits: []string{"template = simple, stopwords = portuguese", "template = snowball, language = portuguese"},
+		want:  refused, names: []string{`text search configuration "public.busca_pt"`, "table columns use it"}},
 	{name: "text search objects dropped with the column using them", needs: featureTypes, edits: []string{
 		",\n  busca tsvector GENERATED ALWAYS AS (to_tsvector('public.busca_pt', coalesce(observacao, ''))) STORED", "",
 		"CREATE TEXT SEARCH DICTIONARY pt_simples (template = simple, stopwords = portuguese);\nCREATE TEXT SEARCH CONFIGURATION busca_pt (parser = default);\nALTER TEXT SEARCH CONFIGURATION busca_pt ADD MAPPING FOR asciiword, word WITH pt_simples;\nCOMMENT ON TEXT SEARCH CONFIGURATION busca_pt IS 'Busca em português.';\n", ""},

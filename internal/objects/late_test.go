@@ -177,11 +177,19 @@ func TestPlan_TextSearch(t *testing.T) {
 			"ALTER TEXT SEARCH CONFIGURATION public.busca ALTER MAPPING FOR asciiword WITH simple",
 			"ALTER TEXT SEARCH CONFIGURATION public.busca ADD MAPPING FOR email WITH simple", "-- tables"},
 	}, {
-		name:    "dictionary options changed, with the configuration over it",
+		name:    "dictionary options changed in place, under a configuration a column uses",
+		current: base + dict + conf + `ALTER TABLE post ADD COLUMN doc tsvector GENERATED ALWAYS AS (to_tsvector('public.busca', title)) STORED;`,
+		desired: base + `CREATE TEXT SEARCH DICTIONARY pt_simples (template = simple, accept = false);` + conf +
+			`ALTER TABLE post ADD COLUMN doc tsvector GENERATED ALWAYS AS (to_tsvector('public.busca', title)) STORED;`,
+		want: []string{"ALTER TEXT SEARCH DICTIONARY public.pt_simples (stopwords)",
+			"ALTER TEXT SEARCH DICTIONARY public.pt_simples (accept = 'false')", "-- tables"},
+	}, {
+		name:    "dictionary template changed, with the configuration over it",
 		current: base + dict + conf,
-		desired: base + `CREATE TEXT SEARCH DICTIONARY pt_simples (template = simple, stopwords = portuguese, accept = false);` + conf,
+		desired: base + `CREATE TEXT SEARCH DICTIONARY pt_simples (template = snowball, language = portuguese);` + conf,
 		want: []string{"DROP TEXT SEARCH CONFIGURATION IF EXISTS public.busca", "DROP TEXT SEARCH DICTIONARY IF EXISTS public.pt_simples",
-			"CREATE TEXT SEARCH DICTIONARY public.pt_simples", "CREATE TEXT SEARCH CONFIGURATION public.busca", "-- tables"},
+			"CREATE TEXT SEARCH DICTIONARY public.pt_simples (template = pg_catalog.snowball, language = 'portuguese')",
+			"CREATE TEXT SEARCH CONFIGURATION public.busca", "-- tables"},
 	}, {
 		name:    "dropped",
 		current: base + dict + conf,

@@ -32,6 +32,12 @@ func (r *reader) tsDictionaries(ctx context.Context, q Querier) error {
 			o.Create += ", " + opts
 		}
 		o.Create += ")"
+		o.Head = template
+		alter := "ALTER TEXT SEARCH DICTIONARY " + o.Name + " ("
+		for _, opt := range options(opts) {
+			name, _, _ := strings.Cut(opt, " = ")
+			o.Parts = append(o.Parts, Part{Key: "option " + name, Add: alter + opt + ")", Drop: alter + name + ")", Change: alter + opt + ")"})
+		}
 		o.Drop = "DROP TEXT SEARCH DICTIONARY IF EXISTS " + o.Name
 		r.add(key{classTSDict, oid}, o)
 		return nil
@@ -90,4 +96,27 @@ func (r *reader) tsConfigurations(ctx context.Context, q Querier) error {
 		r.add(key{classTSConfig, oid}, o)
 		return nil
 	})
+}
+
+// options splits a dictionary's options, "name = value, …" with values
+// quoted as literals where needed, at the commas outside quotes.
+func options(s string) []string {
+	var (
+		out    []string
+		quoted bool
+		start  int
+	)
+	for i, r := range s {
+		switch {
+		case r == '\'':
+			quoted = !quoted // a doubled quote toggles twice
+		case r == ',' && !quoted:
+			out = append(out, strings.TrimSpace(s[start:i]))
+			start = i + 1
+		}
+	}
+	if rest := strings.TrimSpace(s[start:]); rest != "" {
+		out = append(out, rest)
+	}
+	return out
 }
