@@ -96,6 +96,9 @@ var typesCorpusCases = []corpusCase{
 	{name: "column type changed from one domain to another", needs: featureTypes, edits: []string{
 		"CREATE DOMAIN cep AS", "CREATE DOMAIN quantia_grande AS numeric(14,2);\nCREATE DOMAIN cep AS", "frete quantia,", "frete quantia_grande,"},
 		want: planned, rows: corpusEntrega},
+	{name: "column type changed to a new domain", needs: featureTypes, edits: []string{
+		"\nCREATE TABLE pedidos (", "\nCREATE DOMAIN codigo_t AS varchar(40) CHECK (VALUE <> '');\nCREATE TABLE pedidos (",
+		"codigo_externo varchar(40),", "codigo_externo codigo_t,"}, want: planned},
 	{name: "domain dropped, its column changed", needs: featureTypes, edits: []string{
 		"CREATE DOMAIN quantia AS numeric(12,2) NOT NULL DEFAULT 0 CONSTRAINT quantia_positiva CHECK (VALUE >= 0);\nCOMMENT ON DOMAIN quantia IS 'Valor em reais.';\n", "",
 		"frete quantia,", "frete numeric(12,2),"}, want: planned},
