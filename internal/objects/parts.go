@@ -17,6 +17,9 @@ type Part struct {
 	// Locked is set on a part that cannot change while a table column
 	// uses its object (a composite type's attribute type).
 	Locked bool
+	// Positional is set on a part whose place among the object's parts
+	// counts (a composite type's attribute): an added one goes last.
+	Positional bool
 }
 
 // same reports whether c and d are created alike.
@@ -25,8 +28,34 @@ func same(c, d *Object) bool {
 		strings.Join(c.Then, ";\n") == strings.Join(d.Then, ";\n")
 }
 
-// alterable reports whether c can become d by altering its parts.
-func alterable(c, d *Object) bool { return c.Head != "" && c.Head == d.Head }
+// alterable reports whether c can become d by altering its parts: the
+// heads agree, some part changes, and the positional parts end up in d's
+// order (kept ones in place, added ones last).
+func alterable(c, d *Object) bool {
+	if c.Head == "" || c.Head != d.Head {
+		return false
+	}
+	had, has := parts(c), parts(d)
+	var order, want []string
+	changed := len(c.Parts) != len(d.Parts)
+	for _, cp := range c.Parts {
+		dp, ok := has[cp.Key]
+		changed = changed || !ok || dp.Add != cp.Add
+		if ok && cp.Positional && (dp.Add == cp.Add || dp.Change != "") {
+			order = append(order, cp.Key)
+		}
+	}
+	for _, dp := range d.Parts {
+		if !dp.Positional {
+			continue
+		}
+		want = append(want, dp.Key)
+		if cp, ok := had[dp.Key]; !ok || (dp.Add != cp.Add && dp.Change == "") {
+			order = append(order, dp.Key)
+		}
+	}
+	return changed && strings.Join(order, "\x00") == strings.Join(want, "\x00")
+}
 
 // alterParts returns the statements that turn the parts of the current
 // object id into the desired ones: drops first, then changes and adds in

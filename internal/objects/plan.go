@@ -304,7 +304,7 @@ func Removed(current, desired Set) []ID {
 func Differ(current, desired Set) []ID {
 	var out []ID
 	for _, id := range current.IDs() {
-		if d := desired[id]; d == nil || !same(current[id], d) || !sameComments(current[id], d) {
+		if d := desired[id]; d == nil || !same(current[id], d) || current[id].OwnedBy != d.OwnedBy || !sameComments(current[id], d) {
 			out = append(out, id)
 		}
 	}

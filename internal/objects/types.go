@@ -161,7 +161,7 @@ func (r *reader) composites(ctx context.Context, q Querier) error {
 			}
 			defs = append(defs, a[0]+" "+typ)
 			o.Parts = append(o.Parts, Part{Key: "attribute " + a[0], Add: alter + "ADD ATTRIBUTE " + a[0] + " " + typ,
-				Drop: alter + "DROP ATTRIBUTE " + a[0], Change: alter + "ALTER ATTRIBUTE " + a[0] + " TYPE " + typ, Locked: true})
+				Drop: alter + "DROP ATTRIBUTE " + a[0], Change: alter + "ALTER ATTRIBUTE " + a[0] + " TYPE " + typ, Locked: true, Positional: true})
 		}
 		o.Create = "CREATE TYPE " + o.Name + " AS (" + strings.Join(defs, ", ") + ")"
 		o.Drop = "DROP TYPE IF EXISTS " + o.Name

@@ -145,6 +145,11 @@ func TestPlan_Types(t *testing.T) {
 		desired: base + `CREATE TYPE endereco AS (rua text, numero integer, cep text); CREATE TABLE loja (sede endereco);`,
 		want:    []string{"ALTER TYPE public.endereco ADD ATTRIBUTE cep text", "-- tables"},
 	}, {
+		name:    "composite attribute added in the middle",
+		current: base + endereco,
+		desired: base + `CREATE TYPE endereco AS (rua text, cep text, numero integer);`,
+		want:    []string{"DROP TYPE IF EXISTS public.endereco", "CREATE TYPE public.endereco AS (rua text, cep text, numero integer)", "-- tables"},
+	}, {
 		name:    "composite dropped with the function taking it",
 		current: base + endereco + `CREATE FUNCTION rua(e endereco) RETURNS text LANGUAGE sql AS 'SELECT e.rua';`,
 		desired: base,
