@@ -52,7 +52,8 @@ SELECT kind, name FROM (
   SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'base type' END,
          format('%I.%I', n.nspname, t.typname)
   FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
-  WHERE t.typtype = 'b' AND t.typcategory <> 'A'
+  WHERE (t.typtype = 'b' OR (t.typtype = 'r' AND EXISTS (SELECT FROM pg_range r WHERE r.rngtypid = t.oid AND r.rngcanonical <> 0)))
+    AND t.typcategory <> 'A'
     AND (t.tableoid, t.oid) NOT IN (SELECT classid, objid FROM ext)
   UNION ALL
   SELECT 'policy', format('%I on %I.%I', p.polname, n.nspname, c.relname)
