@@ -129,6 +129,9 @@ ALTER TABLE entregas ADD COLUMN recebedor contato;
 	{name: "range type dropped", needs: featureTypes, edits: []string{"CREATE TYPE faixa_preco AS RANGE (subtype = numeric);\n", ""}, want: planned},
 	{name: "collation added, used by a new column", needs: featureTypes,
 		add: "CREATE COLLATION ordem_natural (provider = icu, locale = 'und-u-kn-true');\nALTER TABLE produtos ADD COLUMN codigo text COLLATE ordem_natural;\n", want: planned},
+	{name: "collation dropped with its column", needs: featureTypes, edits: []string{
+		"CREATE COLLATION sem_acento (provider = icu, locale = 'und-u-ks-level1', deterministic = false);\n", "",
+		"  cidade text COLLATE sem_acento,\n", ""}, want: planned},
 	{name: "collation changed while a column uses it", needs: featureTypes, edits: []string{"'und-u-ks-level1'", "'und-u-ks-level2'"},
 		want: refused, names: []string{`collation "public.sem_acento"`}},
 

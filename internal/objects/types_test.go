@@ -172,6 +172,12 @@ func TestPlan_Types(t *testing.T) {
 		want: []string{"CREATE COLLATION public.c_local (provider = libc, lc_collate = 'C', lc_ctype = 'C')",
 			"CREATE COLLATION public.ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false)", "-- tables",
 			"COMMENT ON COLLATION public.ci IS 'sem caixa'"},
+	}, {
+		name:    "collation changed while unused, dropped",
+		current: base + `CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level2', deterministic = false); CREATE COLLATION velha (locale = 'C');`,
+		desired: base + `CREATE COLLATION ci (provider = icu, locale = 'und-u-ks-level1', deterministic = false);`,
+		want: []string{"DROP COLLATION IF EXISTS public.ci", "CREATE COLLATION public.ci (provider = icu, locale = 'und-u-ks-level1'", "-- tables",
+			"DROP COLLATION IF EXISTS public.velha"},
 	}} {
 		t.Run(c.name, c.run)
 	}
