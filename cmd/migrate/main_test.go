@@ -200,9 +200,9 @@ func TestRun_Refusals(t *testing.T) {
 	t.Setenv("DATABASE_URL", "")
 
 	t.Run("diff names unsupported objects", func(t *testing.T) {
-		with, dir, _ := workspace(t, blogSchema+"CREATE DOMAIN nome_curto AS varchar(20);\n")
+		with, dir, _ := workspace(t, blogSchema+"CREATE RULE nada AS ON DELETE TO usuarios DO INSTEAD NOTHING;\n")
 		got := migrate(t, with("diff", "x")...)
-		if got.code != 1 || !strings.Contains(got.stderr, "domain public.nome_curto") {
+		if got.code != 1 || !strings.Contains(got.stderr, "rule nada on public.usuarios") {
 			t.Fatalf("exit %d\n%s%s", got.code, got.stdout, got.stderr)
 		}
 		if entries, _ := os.ReadDir(dir); len(entries) != 0 {

@@ -126,9 +126,12 @@ COMMENT ON TABLE vendas_2026 IS 'O ano corrente.';
 // landed is skipped, saying so; switch it on here when it lands.
 const featureObjects = "objects" // views, functions, triggers, sequences, extensions planned
 
-const featurePartitions = "partitions" // table partitions planned
+const (
+	featurePartitions = "partitions" // table partitions planned
+	featureTypes      = "types"      // domains, composite and range types, collations, aggregates, casts, … planned
+)
 
-var landed = map[string]bool{featureObjects: true, featurePartitions: true}
+var landed = map[string]bool{featureObjects: true, featurePartitions: true, featureTypes: true}
 
 // corpusBase is the base schema: the tables, and the objects once their
 // planning has landed.
@@ -139,6 +142,9 @@ func corpusBase() string {
 	}
 	if landed[featurePartitions] {
 		base += corpusPartitions
+	}
+	if landed[featureTypes] {
+		base += corpusTypes
 	}
 	return base
 }
@@ -167,6 +173,11 @@ type corpusCase struct {
 	// kept, when set, is a query that must return true after the plan:
 	// the rows inserted by rows are still there.
 	kept string
+	// catalog, when set, is a query of one text column that must give the
+	// same lines on the applied plan as on the edited schema loaded, and
+	// after down as on the base loaded: an oracle for what the fingerprint
+	// does not read.
+	catalog string
 }
 
 var corpusCases = []corpusCase{
@@ -441,6 +452,7 @@ func corpusPlanned(t *testing.T, edited string, opts migration.DiffOptions, c co
 		t.Fatalf("applying the plan:\n%s\n%v", plan, err)
 	}
 	sameFingerprint(t, "applied plan", readFingerprint(t, url), readFingerprint(t, loadSchema(t, p)))
+	sameCatalog(t, c.catalog, "applied plan", url, loadSchema(t, p))
 	execRows(t, url, c.rows, "after the plan:\n"+plan)
 	queryKept(t, url, c.kept, plan)
 	again, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
@@ -455,6 +467,7 @@ func corpusPlanned(t *testing.T, edited string, opts migration.DiffOptions, c co
 		t.Fatalf("down %d: %v\nplan:\n%s", len(res.Files), err, plan)
 	}
 	sameFingerprint(t, "reverted", readFingerprint(t, url), base)
+	sameCatalog(t, c.catalog, "reverted", url, loadBase(t))
 	return plan
 }
 

@@ -214,6 +214,9 @@ func inspect(ctx context.Context, drv migrate.Driver) (*schema.Realm, error) {
 		}
 	}
 	r.Schemas = kept
+	if err := domainNulls(ctx, drv, r); err != nil {
+		return nil, fmt.Errorf("inspecting schema: %w", err)
+	}
 	return r, nil
 }
 

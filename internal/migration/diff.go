@@ -234,6 +234,9 @@ func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB
 // differ after the plan, or when there is nothing to plan.
 func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opts DiffOptions, res *DiffResult) ([]migrate.File, error) {
 	inSync, mismatch, err := p.inSync(ctx, st)
+	if err == nil && inSync {
+		inSync, err = st.objectsInSync(ctx)
+	}
 	if err != nil || inSync {
 		return nil, err
 	}
@@ -280,6 +283,9 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 		return nil, err
 	}
 	if err := p.verifyPlan(ctx, st, files...); err != nil {
+		return nil, err
+	}
+	if err := p.objectsReached(ctx, st); err != nil {
 		return nil, err
 	}
 	res.setFiles(files)
@@ -358,6 +364,7 @@ func realmDiff(drv migrate.Driver, from, to *schema.Realm) ([]schema.Change, err
 	}
 	keepIndexComments(changes)
 	keepIdentityPositions(changes)
+	changes = userTypeChanges(from, to, changes)
 	return changes, nil
 }
 

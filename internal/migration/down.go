@@ -48,9 +48,9 @@ var ErrDrift = errors.New("the live schema differs from the migration directory 
 // when every attempt did, the error wraps a *LockTimeoutError. On drift
 // (the schema fingerprints differ) it returns the result, with Drift
 // filled, and an error wrapping ErrDrift. Before committing it reads the
-// fingerprint again in the transaction: when it is not the directory's at
-// the target version, it rolls back and returns a *VerifyError naming each
-// difference.
+// fingerprint, and the objects package objects plans, again in the
+// transaction: when they are not the directory's at the target version, it
+// rolls back and returns a *VerifyError naming each difference.
 func (p *Project) Down(ctx context.Context, dbURL string, opts DownOptions) (*DownResult, error) {
 	if opts.N < 0 {
 		return nil, fmt.Errorf("invalid count %d", opts.N)
@@ -113,13 +113,21 @@ func (p *Project) downRange(ctx context.Context, sess *session, opts DownOptions
 	return res, nil
 }
 
+// revertTarget is the directory's state at the version Down reverts to, as
+// the revert is verified: its fingerprint, and the objects package objects
+// plans (the fingerprint does not read every kind of them).
+type revertTarget struct {
+	fp   fingerprint.Fingerprint
+	objs objects.Set
+}
+
 // planDown checks the live schema for drift and plans the change from it
 // to the directory's state at res.To, filling res. It returns the plan, nil
-// when nothing changes, and the fingerprint of the state at res.To.
-func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, force bool) (*migrate.Plan, fingerprint.Fingerprint, error) {
+// when nothing changes, and the state at res.To.
+func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, force bool) (*migrate.Plan, revertTarget, error) {
 	files, err := dirFiles(p.Dir)
 	if err != nil {
-		return nil, fingerprint.Fingerprint{}, err
+		return nil, revertTarget{}, err
 	}
 	var st *versionStates
 	err = p.withScratchDB(ctx, func(d *scratchDB) error {
@@ -127,30 +135,31 @@ func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, 
 		return err
 	})
 	if err != nil {
-		return nil, fingerprint.Fingerprint{}, err
+		return nil, revertTarget{}, err
 	}
 	if err := checkDrift(ctx, sess.conn, st.atFrom, res, force); err != nil {
-		return nil, fingerprint.Fingerprint{}, err
+		return nil, revertTarget{}, err
 	}
 	live, err := sessionState(ctx, sess)
 	if err != nil {
-		return nil, fingerprint.Fingerprint{}, err
+		return nil, revertTarget{}, err
 	}
 	changes, err := realmDiff(sess.drv, live.realm, st.desired)
 	if err != nil {
-		return nil, fingerprint.Fingerprint{}, err
+		return nil, revertTarget{}, err
 	}
 	changes = withoutSchemaAttrs(changes)
 	res.Warnings = append(res.Warnings, destructive(changes)...)
 	res.Warnings = append(res.Warnings, droppedObjects(live.objs, st.desiredObjs, changes)...)
 	plan, _, err := planWithObjects(ctx, sess.drv, "down", changes, live.objs, st.desiredObjs, nil, func(o *migrate.PlanOptions) { o.Indent = "  " })
+	target := revertTarget{fp: st.atTo, objs: st.desiredObjs}
 	if err != nil || plan == nil {
-		return nil, st.atTo, err
+		return nil, target, err
 	}
 	for _, c := range plan.Changes {
 		res.SQL = append(res.SQL, c.Cmd)
 	}
-	return plan, st.atTo, nil
+	return plan, target, nil
 }
 
 // versionStates are the directory's states Down compares the live
@@ -216,12 +225,19 @@ func checkDrift(ctx context.Context, q fingerprint.Querier, expected fingerprint
 
 // verifyDown reads the fingerprint in the revert's transaction: it must be
 // the directory's at version to, target.
-func verifyDown(ctx context.Context, tx *sql.Tx, target fingerprint.Fingerprint, to string) error {
+func verifyDown(ctx context.Context, tx *sql.Tx, target revertTarget, to string) error {
 	got, err := fingerprint.Read(ctx, tx)
 	if err != nil {
 		return fmt.Errorf("verifying revert: %w", err)
 	}
-	diffs := differences(got, target, labelReverted, labelMigrations)
+	objs, err := objects.Read(ctx, tx)
+	if err != nil {
+		return fmt.Errorf("verifying revert: %w", err)
+	}
+	diffs := differences(got, target.fp, labelReverted, labelMigrations)
+	for _, id := range objects.Differ(objs, target.objs) {
+		diffs = append(diffs, Difference{Object: id.String(), Text: id.String() + ": differs in " + labelReverted + " from " + labelMigrations})
+	}
 	if len(diffs) == 0 {
 		return nil
 	}

@@ -79,11 +79,11 @@ func TestProject_Diff(t *testing.T) {
 
 	// What neither Atlas nor package objects plans is refused, named.
 	unsupported := []struct{ name, sql, want string }{
-		{"domain", `CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%');`, "domain public.email"},
-		{"aggregate", `CREATE AGGREGATE soma (int) (SFUNC = int4pl, STYPE = int);`, "aggregate public.soma(integer)"},
+		{"operator", `CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq);`, "operator public.==="},
+		{"statistics object", `CREATE STATISTICS usuarios_nome_email ON nome, email FROM usuarios;`, "statistics object public.usuarios_nome_email"},
 		{"rule", `CREATE RULE nada AS ON DELETE TO usuarios DO INSTEAD NOTHING;`, "rule nada on public.usuarios"},
 		{"policy", `CREATE POLICY dono ON usuarios USING (true);`, "policy dono on public.usuarios"},
-		{"composite type", `CREATE TYPE par AS (a int, b int);`, "composite type public.par"},
+		{"text search template", `CREATE TEXT SEARCH TEMPLATE simples (LEXIZE = dsimple_lexize, INIT = dsimple_init);`, "text search template public.simples"},
 	}
 	for _, tc := range unsupported {
 		t.Run("unsupported "+tc.name, func(t *testing.T) {

@@ -5,8 +5,10 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
+	"path/filepath"
 
 	"ariga.io/atlas/sql/migrate"
+	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
 	"github.com/versiona/versiona/internal/objects"
@@ -28,12 +30,49 @@ func readObjects(ctx context.Context, db *sql.DB) (objects.Set, error) {
 	return set, nil
 }
 
-// readObjects reads the objects of both states.
+// readObjects reads the objects of both states, once.
 func (s *diffStates) readObjects(ctx context.Context) error {
+	if s.curObjs != nil && s.desObjs != nil {
+		return nil
+	}
 	var curErr, desErr error
 	s.curObjs, curErr = readObjects(ctx, s.cur.db)
 	s.desObjs, desErr = readObjects(ctx, s.des.db)
 	return errors.Join(curErr, desErr)
+}
+
+// objectsInSync reports whether package objects plans nothing between
+// both states: the fingerprint does not read every kind it plans (casts,
+// event triggers, publications, text search objects), so agreeing
+// fingerprints are not enough for Diff to say in sync.
+func (s *diffStates) objectsInSync(ctx context.Context) (bool, error) {
+	if err := s.readObjects(ctx); err != nil {
+		return false, err
+	}
+	before, after := objects.Plan(s.curObjs, s.desObjs, objects.TableImpact{})
+	return len(before)+len(after) == 0, nil
+}
+
+// objectsReached checks, once the planned files are replayed on the
+// current state, that package objects plans nothing more: a *VerifyError
+// names each object that still differs.
+func (p *Project) objectsReached(ctx context.Context, st *diffStates) error {
+	if p.skipVerify {
+		return nil
+	}
+	replayed, err := readObjects(ctx, st.cur.db)
+	if err != nil {
+		return err
+	}
+	differ := objects.Differ(replayed, st.desObjs)
+	if len(differ) == 0 {
+		return nil
+	}
+	diffs := make([]Difference, len(differ))
+	for i, id := range differ {
+		diffs[i] = Difference{Object: id.String(), Text: id.String() + ": differs from " + filepath.Base(p.Schema) + " after the planned migration"}
+	}
+	return &VerifyError{Problem: "the planned migration does not reach the schema file", Differences: diffs, Remedy: remedyDiff}
 }
 
 // planWithObjects plans Atlas's changes and the objects from cur to des as
@@ -43,9 +82,14 @@ func (s *diffStates) readObjects(ctx context.Context) error {
 // tables. The partitions of the tables in existed take the online form
 // (objects.PlanOnline), whose later statements it returns apart, for the
 // txmode none file; existed is nil for the plain form. It returns a nil
-// plan when there is nothing to do.
+// plan when there is nothing to do, and an *objects.UnplannableError for a
+// type tables use that cannot change in place.
 func planWithObjects(ctx context.Context, drv migrate.Driver, name string, changes []schema.Change, cur, des objects.Set, existed tableSet, opts ...migrate.PlanOption) (*migrate.Plan, []*migrate.Change, error) {
-	before, after, later := objects.PlanOnline(cur, des, objects.ImpactOf(changes), existed)
+	impact := objects.ImpactOf(changes)
+	if err := objects.Check(cur, des, impact); err != nil {
+		return nil, nil, err
+	}
+	before, after, later := objects.PlanOnline(cur, des, impact, existed)
 	if len(changes)+len(before)+len(after) == 0 {
 		return nil, planned(later), nil
 	}
@@ -115,4 +159,101 @@ func sessionState(ctx context.Context, sess *session) (*dbState, error) {
 type dbState struct {
 	realm *schema.Realm
 	objs  objects.Set
+}
+
+// domainNullsQuery lists the nullable columns of tables whose type is a
+// NOT NULL domain.
+const domainNullsQuery = `
+SELECT n.nspname, c.relname, a.attname
+FROM pg_attribute a
+JOIN pg_class c ON c.oid = a.attrelid AND c.relkind IN ('r', 'p')
+JOIN pg_namespace n ON n.oid = c.relnamespace
+JOIN pg_type t ON t.oid = a.atttypid AND t.typtype = 'd' AND t.typnotnull
+WHERE a.attnum > 0 AND NOT a.attisdropped AND NOT a.attnotnull`
+
+// domainNulls marks nullable the columns r has as NOT NULL because their
+// domain is: Atlas reads information_schema, which says so, and would
+// write NOT NULL on the column itself.
+func domainNulls(ctx context.Context, drv migrate.Driver, r *schema.Realm) error {
+	q, ok := drv.(schema.ExecQuerier)
+	if !ok {
+		return nil
+	}
+	rows, err := q.QueryContext(ctx, domainNullsQuery)
+	if err != nil {
+		return fmt.Errorf("listing columns of NOT NULL domains: %w", err)
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var ns, table, column string
+		if err := rows.Scan(&ns, &table, &column); err != nil {
+			return fmt.Errorf("listing columns of NOT NULL domains: %w", err)
+		}
+		if s, ok := r.Schema(ns); ok {
+			if t, ok := s.Table(table); ok {
+				if c, ok := t.Column(column); ok {
+					c.Type.Null = true
+				}
+			}
+		}
+	}
+	return rows.Err()
+}
+
+// userTypeChanges adds to changes the columns whose type changes from one
+// domain or composite type to another, which Atlas's diff does not see
+// (it compares user-defined types by nothing but their kind).
+func userTypeChanges(from, to *schema.Realm, changes []schema.Change) []schema.Change {
+	modified := map[string]*schema.ModifyTable{} // by tableKey
+	for _, c := range changes {
+		if mt, ok := c.(*schema.ModifyTable); ok {
+			modified[tableKey(mt.T)] = mt
+		}
+	}
+	for _, ts := range to.Schemas {
+		fs, ok := from.Schema(ts.Name)
+		if !ok {
+			continue
+		}
+		for _, tt := range ts.Tables {
+			ft, ok := fs.Table(tt.Name)
+			if !ok {
+				continue
+			}
+			for _, tc := range tt.Columns {
+				fc, ok := ft.Column(tc.Name)
+				if !ok || !userTypeChanged(fc, tc) {
+					continue
+				}
+				mt := modified[tableKey(tt)]
+				if mt == nil {
+					mt = &schema.ModifyTable{T: tt}
+					modified[tableKey(tt)] = mt
+					changes = append(changes, mt)
+				}
+				mt.Changes = withTypeChange(mt.Changes, fc, tc)
+			}
+		}
+	}
+	return changes
+}
+
+// userTypeChanged reports whether both columns are of user-defined types
+// and the types differ.
+func userTypeChanged(from, to *schema.Column) bool {
+	f, ok1 := from.Type.Type.(*postgres.UserDefinedType)
+	t, ok2 := to.Type.Type.(*postgres.UserDefinedType)
+	return ok1 && ok2 && f.T != t.T
+}
+
+// withTypeChange marks the change of column from in changes as a type
+// change, adding one when there is none.
+func withTypeChange(changes []schema.Change, from, to *schema.Column) []schema.Change {
+	for _, c := range changes {
+		if m, ok := c.(*schema.ModifyColumn); ok && m.From.Name == from.Name {
+			m.Change |= schema.ChangeType
+			return changes
+		}
+	}
+	return append(changes, &schema.ModifyColumn{From: from, To: to, Change: schema.ChangeType})
 }

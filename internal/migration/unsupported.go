@@ -24,7 +24,9 @@ func (e *UnsupportedError) Error() string {
 // unsupportedQuery lists, from the catalog, what a loaded schema holds
 // beyond what Atlas plans (tables, columns, constraints, indexes, comments,
 // enum types) and package objects plans (extensions, sequences, views,
-// materialized views, functions, procedures, triggers). Objects owned by an
+// materialized views, functions, procedures, triggers, aggregates, casts,
+// collations, domains, composite and range types, event triggers,
+// publications, text search dictionaries and configurations). Objects owned by an
 // extension are left out: they come with it.
 const unsupportedQuery = `
 WITH ns AS (
@@ -37,21 +39,20 @@ SELECT kind, name FROM (
   SELECT CASE c.relkind WHEN 'f' THEN 'foreign table' ELSE 'composite type' END AS kind,
          format('%I.%I', n.nspname, c.relname) AS name
   FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
-  WHERE c.relkind IN ('f', 'c')
+  WHERE c.relkind = 'f'
     AND ('pg_class'::regclass::oid, c.oid) NOT IN (SELECT classid, objid FROM ext)
     AND ('pg_type'::regclass::oid, c.reltype) NOT IN (SELECT classid, objid FROM ext)
   UNION ALL
   SELECT CASE p.prokind WHEN 'a' THEN 'aggregate' ELSE 'window function' END,
          format('%I.%I(%s)', n.nspname, p.proname, pg_get_function_identity_arguments(p.oid))
   FROM pg_proc p JOIN ns n ON n.oid = p.pronamespace
-  WHERE p.prokind NOT IN ('f', 'p') AND (p.tableoid, p.oid) NOT IN (SELECT classid, objid FROM ext)
-  UNION ALL
-  SELECT 'event trigger', format('%I', evtname) FROM pg_event_trigger
+  WHERE p.prokind NOT IN ('f', 'p', 'a') AND (p.tableoid, p.oid) NOT IN (SELECT classid, objid FROM ext)
   UNION ALL
   SELECT CASE t.typtype WHEN 'd' THEN 'domain' WHEN 'r' THEN 'range type' ELSE 'base type' END,
          format('%I.%I', n.nspname, t.typname)
   FROM pg_type t JOIN ns n ON n.oid = t.typnamespace
-  WHERE t.typtype IN ('d', 'r', 'b') AND t.typcategory <> 'A'
+  WHERE (t.typtype = 'b' OR (t.typtype = 'r' AND EXISTS (SELECT FROM pg_range r WHERE r.rngtypid = t.oid AND r.rngcanonical <> 0)))
+    AND t.typcategory <> 'A'
     AND (t.tableoid, t.oid) NOT IN (SELECT classid, objid FROM ext)
   UNION ALL
   SELECT 'policy', format('%I on %I.%I', p.polname, n.nspname, c.relname)
@@ -76,10 +77,6 @@ SELECT kind, name FROM (
   FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
   WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p')
   UNION ALL
-  SELECT 'collation', format('%I.%I', n.nspname, co.collname)
-  FROM pg_collation co JOIN ns n ON n.oid = co.collnamespace
-  WHERE (co.tableoid, co.oid) NOT IN (SELECT classid, objid FROM ext)
-  UNION ALL
   SELECT 'operator', format('%I.%s', n.nspname, o.oprname)
   FROM pg_operator o JOIN ns n ON n.oid = o.oprnamespace
   WHERE (o.tableoid, o.oid) NOT IN (SELECT classid, objid FROM ext)
@@ -87,8 +84,12 @@ SELECT kind, name FROM (
   SELECT 'statistics object', format('%I.%I', n.nspname, s.stxname)
   FROM pg_statistic_ext s JOIN ns n ON n.oid = s.stxnamespace
   UNION ALL
-  SELECT 'text search configuration', format('%I.%I', n.nspname, t.cfgname)
-  FROM pg_ts_config t JOIN ns n ON n.oid = t.cfgnamespace
+  SELECT 'text search parser', format('%I.%I', n.nspname, t.prsname)
+  FROM pg_ts_parser t JOIN ns n ON n.oid = t.prsnamespace
+  WHERE (t.tableoid, t.oid) NOT IN (SELECT classid, objid FROM ext)
+  UNION ALL
+  SELECT 'text search template', format('%I.%I', n.nspname, t.tmplname)
+  FROM pg_ts_template t JOIN ns n ON n.oid = t.tmplnamespace
   WHERE (t.tableoid, t.oid) NOT IN (SELECT classid, objid FROM ext)
 ) o
 ORDER BY kind, name`

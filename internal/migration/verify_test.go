@@ -141,14 +141,14 @@ func TestProject_Diff_verified(t *testing.T) {
 		}
 	})
 
-	t.Run("a domain only the migrations create is not in sync", func(t *testing.T) {
+	t.Run("a rule only the migrations create is not in sync", func(t *testing.T) {
 		t.Parallel()
 		p, path := withHistory(t)
-		addFile(t, p, path, "20990101000000_nota.sql", "CREATE DOMAIN nota AS int;\n")
+		addFile(t, p, path, "20990101000000_nada.sql", "CREATE RULE nada AS ON DELETE TO cursos DO INSTEAD NOTHING;\n")
 		_, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
 		var verr *migration.VerifyError
-		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "domain public.nota: only in the migrations") {
-			t.Fatalf("err = %v; want the domain named", err)
+		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "rule public.cursos.nada: only in the migrations") {
+			t.Fatalf("err = %v; want the rule named", err)
 		}
 	})
 }
@@ -187,26 +187,26 @@ func TestProject_Down_verified(t *testing.T) {
 		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
 			t.Fatal(err)
 		}
-		if _, err := testkit.OpenSQL(t, url).Exec(`CREATE DOMAIN intrusa AS int`); err != nil {
+		if _, err := testkit.OpenSQL(t, url).Exec(`CREATE RULE intrusa AS ON DELETE TO usuarios DO INSTEAD NOTHING`); err != nil {
 			t.Fatal(err)
 		}
 		_, err := p.Down(ctx, url, migration.DownOptions{N: 1, Force: true})
 		var verr *migration.VerifyError
-		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "domain public.intrusa: only in the reverted database") {
-			t.Fatalf("forced down = %v; want a *VerifyError naming the domain", err)
+		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "rule public.usuarios.intrusa: only in the reverted database") {
+			t.Fatalf("forced down = %v; want a *VerifyError naming the rule", err)
 		}
 		if n := revisionCount(t, url); n != 3 || !slices.Contains(tables(t, url), "matriculas") {
 			t.Fatalf("rolled-back down changed the database: %d revisions, tables %v", n, tables(t, url))
 		}
 	})
 
-	// The engine leaves domains out of its plan: a revert past a file that
+	// The engine leaves rules out of its plan: a revert past a file that
 	// creates one does not reach the target, and is rolled back whole.
 	t.Run("a result that is not the target is rolled back", func(t *testing.T) {
 		t.Parallel()
 		p, path := withHistory(t)
 		addFile(t, p, path, "20990101000000_extra.sql", `CREATE TABLE extra (id int);
-CREATE DOMAIN um AS int;
+CREATE RULE um AS ON DELETE TO cursos DO INSTEAD NOTHING;
 `)
 		url := dbtest.URL(t)
 		if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
@@ -214,8 +214,8 @@ CREATE DOMAIN um AS int;
 		}
 		res, err := p.Down(ctx, url, migration.DownOptions{N: 1})
 		var verr *migration.VerifyError
-		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "domain public.um: only in the reverted database") || res != nil {
-			t.Fatalf("down = %+v, %v; want a *VerifyError naming the domain", res, err)
+		if !errors.As(err, &verr) || !strings.Contains(err.Error(), "rule public.cursos.um: only in the reverted database") || res != nil {
+			t.Fatalf("down = %+v, %v; want a *VerifyError naming the rule", res, err)
 		}
 		if !slices.Contains(tables(t, url), "extra") {
 			t.Fatalf("rolled-back down dropped table extra: %v", tables(t, url))

@@ -7,18 +7,30 @@ import (
 )
 
 // dependsQuery lists what objects depend on, from pg_depend: a view's
-// dependencies are recorded on its _RETURN rule; a reference to an
+// dependencies are recorded on its _RETURN rule, a domain's also on its
+// constraints, a publication's on its tables and schemas; a reference to an
 // extension's member becomes one to the extension, and one to a table's or
 // view's row type one to the relation. For tables, the name and column.
 const dependsQuery = `
 WITH dep AS (
-  SELECT CASE WHEN d.classid = 'pg_rewrite'::regclass THEN 'pg_class'::regclass::oid ELSE d.classid END AS classid,
-         COALESCE(r.ev_class, d.objid) AS objid, d.refclassid, d.refobjid, d.refobjsubid
+  SELECT CASE WHEN d.classid = 'pg_rewrite'::regclass THEN 'pg_class'::regclass::oid
+              WHEN d.classid = 'pg_constraint'::regclass THEN 'pg_type'::regclass::oid
+              WHEN d.classid IN ('pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass)
+                THEN 'pg_publication'::regclass::oid
+              ELSE d.classid END AS classid,
+         COALESCE(r.ev_class, co.contypid, pr.prpubid, pn.pnpubid, d.objid) AS objid, d.refclassid, d.refobjid, d.refobjsubid
   FROM pg_depend d
   LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
+  LEFT JOIN pg_constraint co ON d.classid = 'pg_constraint'::regclass AND co.oid = d.objid
+  LEFT JOIN pg_publication_rel pr ON d.classid = 'pg_publication_rel'::regclass AND pr.oid = d.objid
+  LEFT JOIN pg_publication_namespace pn ON d.classid = 'pg_publication_namespace'::regclass AND pn.oid = d.objid
   WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 -- user objects only
     AND d.classid IN ('pg_rewrite'::regclass, 'pg_class'::regclass, 'pg_proc'::regclass,
-                      'pg_trigger'::regclass, 'pg_extension'::regclass)
+                      'pg_trigger'::regclass, 'pg_extension'::regclass,
+                      'pg_type'::regclass, 'pg_collation'::regclass, 'pg_cast'::regclass, 'pg_event_trigger'::regclass,
+                      'pg_publication'::regclass, 'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass,
+                      'pg_ts_dict'::regclass, 'pg_ts_config'::regclass, 'pg_constraint'::regclass)
+    AND (d.classid <> 'pg_constraint'::regclass OR co.contypid <> 0)
 ), res AS (
   SELECT dep.classid, dep.objid,
          COALESCE(e.refclassid, CASE WHEN t.typrelid <> 0 THEN 'pg_class'::regclass::oid END, dep.refclassid) AS refclassid,
@@ -88,23 +100,31 @@ func hasString(ss []string, s string) bool {
 	return false
 }
 
-// usedQuery lists the functions called by a column default or generated
-// expression, a constraint, or an index of a table.
+// usedQuery lists the functions, types (an array type as its element's),
+// collations and text search objects used by a column, a column default
+// or generated expression, a constraint, or an index of a table.
 const usedQuery = `
-SELECT DISTINCT d.refobjid::int8 FROM pg_depend d
-WHERE d.refclassid = 'pg_proc'::regclass AND d.deptype = 'n' AND d.objid >= 16384
+SELECT DISTINCT d.refclassid::int8,
+       COALESCE((SELECT t.typelem FROM pg_type t WHERE d.refclassid = 'pg_type'::regclass AND t.oid = d.refobjid
+                   AND t.typcategory = 'A' AND t.typelem <> 0), d.refobjid)::int8
+FROM pg_depend d
+WHERE d.refclassid IN ('pg_proc'::regclass, 'pg_type'::regclass, 'pg_collation'::regclass,
+                       'pg_ts_config'::regclass, 'pg_ts_dict'::regclass)
+  AND d.deptype = 'n' AND d.objid >= 16384
   AND (d.classid IN ('pg_attrdef'::regclass, 'pg_constraint'::regclass)
+       OR (d.classid = 'pg_class'::regclass AND EXISTS (
+         SELECT 1 FROM pg_class t WHERE t.oid = d.objid AND t.relkind IN ('r', 'p', 'f')))
        OR (d.classid = 'pg_class'::regclass AND EXISTS (
          SELECT 1 FROM pg_index i JOIN pg_class t ON t.oid = i.indrelid
          WHERE i.indexrelid = d.objid AND t.relkind IN ('r', 'p'))))`
 
 func (r *reader) usedByTables(ctx context.Context, q Querier) error {
 	return each(ctx, q, usedQuery, func(rows *sql.Rows) error {
-		var oid int64
-		if err := rows.Scan(&oid); err != nil {
+		var k key
+		if err := rows.Scan(&k.class, &k.obj); err != nil {
 			return err
 		}
-		if o := r.byKey[key{classProc, oid}]; o != nil {
+		if o := r.byKey[k]; o != nil {
 			o.UsedByTables = true
 		}
 		return nil
@@ -119,7 +139,9 @@ SELECT d.classoid::int8, d.objoid::int8, quote_literal(d.description),
 FROM pg_description d
 LEFT JOIN pg_attribute a ON d.objsubid > 0 AND a.attrelid = d.objoid AND a.attnum = d.objsubid
 WHERE d.objoid >= 16384 -- user objects only
-  AND d.classoid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_trigger'::regclass, 'pg_extension'::regclass)`
+  AND d.classoid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_trigger'::regclass, 'pg_extension'::regclass,
+                     'pg_type'::regclass, 'pg_collation'::regclass, 'pg_cast'::regclass, 'pg_event_trigger'::regclass,
+                     'pg_publication'::regclass, 'pg_ts_dict'::regclass, 'pg_ts_config'::regclass)`
 
 func (r *reader) comments(ctx context.Context, q Querier) error {
 	return each(ctx, q, commentsQuery, func(rows *sql.Rows) error {

@@ -1,6 +1,8 @@
 // Package objects plans the schema objects Atlas's open-source engine does
 // not: extensions, sequences, functions and procedures, views, materialized
-// views and their indexes, and triggers, with their comments.
+// views and their indexes, and triggers; collations, domains, composite and
+// range types, text search dictionaries and configurations, aggregates,
+// casts, event triggers and publications; with their comments.
 //
 // Read takes them from a database's catalog, each with the CREATE statement
 // PostgreSQL's own deparsers give (pg_get_viewdef, pg_get_functiondef,
@@ -11,13 +13,21 @@
 //   - before the tables: drops of removed and changed views, materialized
 //     views, indexes and triggers, and of every object depending on a table
 //     or column the table changes drop or alter (TableImpact), dependents
-//     first; then new extensions, sequences, and the functions tables use in
-//     defaults, constraints or indexes;
-//   - after the tables: sequence ownership, the other functions, views,
-//     materialized views, their indexes and triggers in dependency order,
-//     comments, and last the drops of removed functions, sequences and
-//     extensions (IF EXISTS: a dropped schema or column may have taken
-//     them along).
+//     first; then new extensions, sequences, collations, domains,
+//     composite and range types and text search objects (tables use them),
+//     created or altered in place (ALTER DOMAIN, ALTER TYPE … ATTRIBUTE,
+//     ALTER TEXT SEARCH CONFIGURATION … MAPPING), and the functions tables
+//     or those types use in defaults, constraints or indexes; removed and
+//     changed publications are dropped here too;
+//   - after the tables: sequence ownership, the other functions,
+//     aggregates, casts, views, materialized views, their indexes and
+//     triggers, event triggers and publications in dependency order,
+//     comments, and last the drops of the other removed objects (IF
+//     EXISTS: a dropped schema or column may have taken them along).
+//
+// Check refuses what cannot change while table columns use it: a type,
+// collation or text search object that must be dropped and created again,
+// or a composite type's attribute whose type changes.
 //
 // Table partitions are planned here too (Atlas plans the partitioned
 // tables, not their partitions): CREATE TABLE … PARTITION OF with the bound
@@ -38,6 +48,6 @@
 // that may call them. Definitions are read with an empty search_path, so
 // every name in them is schema-qualified and they replay the same anywhere.
 //
-// What this package does not plan (rules, policies, domains, aggregates,
-// base and range types, foreign tables…) its caller must refuse.
+// What this package does not plan (rules, policies, base types, operators,
+// window functions, foreign tables…) its caller must refuse.
 package objects

@@ -18,6 +18,16 @@ const (
 	MaterializedView Kind = "materialized view"
 	Index            Kind = "index" // on a materialized view, or a partition's own
 	Trigger          Kind = "trigger"
+
+	Collation               Kind = "collation"
+	Domain                  Kind = "domain"
+	Type                    Kind = "type" // a composite or range type
+	TextSearchDictionary    Kind = "text search dictionary"
+	TextSearchConfiguration Kind = "text search configuration"
+	Aggregate               Kind = "aggregate"
+	Cast                    Kind = "cast"
+	EventTrigger            Kind = "event trigger"
+	Publication             Kind = "publication"
 )
 
 // rank orders kinds that do not depend on each other: the order in which
@@ -26,6 +36,8 @@ var rank = map[Kind]int{
 	Extension: 0, Sequence: 1, Function: 2, Procedure: 2,
 	View: 3, MaterializedView: 3, Index: 4, Trigger: 5,
 	Partition: 3,
+	Collation: 1, Domain: 1, Type: 1, TextSearchDictionary: 1, TextSearchConfiguration: 1,
+	Aggregate: 3, Cast: 3, EventTrigger: 6, Publication: 6,
 }
 
 // ID identifies an object across databases.
@@ -75,6 +87,17 @@ type Object struct {
 	Version, Schema string
 	// Partition describes a table partition; nil for other kinds.
 	Partition *PartitionOf
+
+	// Head is what an object altered in place cannot change without being
+	// dropped and created: a domain's base type, a text search
+	// configuration's parser. "" for the kinds never altered in place.
+	Head string
+	// Then are the statements that complete Create: a domain's NOT VALID
+	// constraints, a text search configuration's mappings.
+	Then []string
+	// Parts are what ALTER changes one by one in an object whose Head
+	// stays.
+	Parts []Part
 }
 
 // Set is the planned objects of one database, by ID.

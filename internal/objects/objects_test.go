@@ -113,7 +113,7 @@ SELECT line FROM (
 
 func oracle(t *testing.T, db *sql.DB) string {
 	t.Helper()
-	return strings.Join(testkit.Lines(t, db, oracleQuery), "\n")
+	return strings.Join(append(testkit.Lines(t, db, oracleQuery), testkit.Lines(t, db, typesOracleQuery)...), "\n")
 }
 
 // planCase is a current and a desired schema, the table changes between

@@ -148,11 +148,16 @@ func (p *planner) laterBound(id ID) []Statement {
 	check := boundCheck(d)
 	return []Statement{
 		stmt("Validate the new bound of", id, "ALTER TABLE "+id.Name+" VALIDATE CONSTRAINT "+check),
-		{Comment: "Detach and attach " + id.String() + " with its new bound, and drop the check", SQL: "DO $bound$\nBEGIN\n" +
-			"  ALTER TABLE " + d.Partition.Parent + " DETACH PARTITION " + id.Name + ";\n" +
-			"  ALTER TABLE " + d.Partition.Parent + " ATTACH PARTITION " + id.Name + " " + d.Partition.Bound + ";\n" +
-			"  ALTER TABLE " + id.Name + " DROP CONSTRAINT " + check + ";\n" +
-			"END\n$bound$"},
+		// One statement, so the partition is never seen detached. Lint
+		// cannot look inside a DO block (PG118): the comment acknowledges
+		// it, for the DETACH is brief and the validated check spares
+		// ATTACH its scan.
+		{Comment: "Detach and attach " + id.String() + " with its new bound, and drop the check\n-- atlas:nolint PG118",
+			SQL: "DO $bound$\nBEGIN\n" +
+				"  ALTER TABLE " + d.Partition.Parent + " DETACH PARTITION " + id.Name + ";\n" +
+				"  ALTER TABLE " + d.Partition.Parent + " ATTACH PARTITION " + id.Name + " " + d.Partition.Bound + ";\n" +
+				"  ALTER TABLE " + id.Name + " DROP CONSTRAINT " + check + ";\n" +
+				"END\n$bound$"},
 	}
 }
 

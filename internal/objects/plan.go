@@ -42,7 +42,11 @@ type planner struct {
 
 // impactable kinds break when a table or column under them changes.
 var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true,
-	Partition: true}
+	Partition: true, Publication: true}
+
+// earlyKinds are created before the table changes, which may use them.
+var earlyKinds = map[Kind]bool{Extension: true, Sequence: true, Collation: true, Domain: true, Type: true,
+	TextSearchDictionary: true, TextSearchConfiguration: true}
 
 func decide(current, desired Set, impact TableImpact) *planner {
 	p := &planner{cur: current, des: desired, impact: impact,
@@ -52,8 +56,8 @@ func decide(current, desired Set, impact TableImpact) *planner {
 		switch {
 		case d == nil, impactable[id.Kind] && (impact.hits(c) || p.overChangedPartition(c)):
 			p.drop[id] = true
-		case c.Create == d.Create && c.Version == d.Version && c.Schema == d.Schema:
-		case id.Kind == Sequence || id.Kind == Extension:
+		case same(c, d):
+		case id.Kind == Sequence || id.Kind == Extension || alterable(c, d):
 			p.alter[id] = true
 		case (id.Kind == Function || id.Kind == Procedure) && c.Signature == d.Signature:
 			p.replace[id] = true
@@ -87,13 +91,14 @@ func decide(current, desired Set, impact TableImpact) *planner {
 	return p
 }
 
-// markEarly marks the functions table defaults, constraints or indexes
-// call, and the functions those depend on or name in their bodies.
+// markEarly marks the objects of the early kinds, the functions table
+// defaults, constraints or indexes call, and the functions and early
+// objects those depend on or name in their bodies.
 func (p *planner) markEarly() {
 	var mark func(id ID)
 	mark = func(id ID) {
 		o := p.des[id]
-		if o == nil || p.early[id] || (id.Kind != Function && id.Kind != Procedure) {
+		if o == nil || p.early[id] || (id.Kind != Function && id.Kind != Procedure && !earlyKinds[id.Kind]) {
 			return
 		}
 		p.early[id] = true
@@ -102,7 +107,7 @@ func (p *planner) markEarly() {
 		}
 	}
 	for id, o := range p.des {
-		if o.UsedByTables {
+		if o.UsedByTables || earlyKinds[id.Kind] {
 			mark(id)
 		}
 	}
@@ -142,8 +147,10 @@ func (p *planner) before() []Statement {
 			out = append(out, p.alterExtension(id)...)
 		case id.Kind == Sequence && p.alter[id]:
 			out = append(out, stmt("Alter", id, d.Alter))
+		case p.early[id] && p.alter[id]:
+			out = append(out, p.alterParts(id)...)
 		case (id.Kind == Extension || id.Kind == Sequence || p.early[id]) && p.create[id]:
-			out = append(out, stmt("Create", id, d.Create))
+			out = append(out, creates(id, d)...)
 		case p.early[id] && p.replace[id]:
 			out = append(out, stmt("Replace", id, d.Create))
 		}
@@ -187,7 +194,9 @@ func (p *planner) after() []Statement {
 			out = append(out, p.attach(id))
 		case p.laterIndex(id):
 		case p.create[id]:
-			out = append(out, stmt("Create", id, d.Create))
+			out = append(out, creates(id, d)...)
+		case p.alter[id]:
+			out = append(out, p.alterParts(id)...)
 		case p.replace[id]:
 			out = append(out, stmt("Replace", id, d.Create))
 		}
@@ -202,6 +211,15 @@ func (p *planner) after() []Statement {
 		if id := cur[i]; p.drop[id] && p.lateDrop(id) {
 			out = append(out, stmt("Drop", id, p.cur[id].Drop))
 		}
+	}
+	return out
+}
+
+// creates creates o and completes it.
+func creates(id ID, o *Object) []Statement {
+	out := []Statement{stmt("Create", id, o.Create)}
+	for _, s := range o.Then {
+		out = append(out, stmt("Alter", id, s))
 	}
 	return out
 }
@@ -311,4 +329,33 @@ func Removed(current, desired Set) []ID {
 		}
 	}
 	return out
+}
+
+// Differ returns the objects on which current and desired disagree: on
+// one side only, or created or commented otherwise.
+func Differ(current, desired Set) []ID {
+	var out []ID
+	for _, id := range current.IDs() {
+		if d := desired[id]; d == nil || !same(current[id], d) || current[id].OwnedBy != d.OwnedBy || !sameComments(current[id], d) {
+			out = append(out, id)
+		}
+	}
+	for _, id := range desired.IDs() {
+		if current[id] == nil {
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+func sameComments(c, d *Object) bool {
+	if len(c.Comments) != len(d.Comments) {
+		return false
+	}
+	for t, text := range c.Comments {
+		if d.Comments[t] != text {
+			return false
+		}
+	}
+	return true
 }

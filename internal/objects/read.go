@@ -60,7 +60,17 @@ func Read(ctx context.Context, q Querier) (s Set, err error) {
 	}{
 		{"extensions", r.extensions},
 		{"sequences", r.sequences},
+		{"collations", r.collations},
+		{"domains", r.domains},
+		{"composite types", r.composites},
+		{"range types", r.ranges},
+		{"text search dictionaries", r.tsDictionaries},
+		{"text search configurations", r.tsConfigurations},
 		{"functions", r.functions},
+		{"aggregates", r.aggregates},
+		{"casts", r.casts},
+		{"event triggers", r.eventTriggers},
+		{"publications", r.publications},
 		{"views", r.views},
 		{"partitions", r.partitions},
 		{"indexes", r.indexes},
@@ -196,7 +206,8 @@ var functionsQuery = `
 SELECT x.oid::int8, x.prokind = 'p', format('%I.%I(%s)', n.nspname, x.proname, oidvectortypes(x.proargtypes)),
        pg_get_functiondef(x.oid), COALESCE(pg_get_function_result(x.oid), '') || ' ' || pg_get_function_arguments(x.oid)
 FROM pg_proc x JOIN pg_namespace n ON n.oid = x.pronamespace
-WHERE x.prokind IN ('f', 'p') AND ` + userObjects("pg_proc", "x.pronamespace")
+WHERE x.prokind IN ('f', 'p') AND ` + userObjects("pg_proc", "x.pronamespace") + `
+  AND ` + notInternal("pg_proc")
 
 func (r *reader) functions(ctx context.Context, q Querier) error {
 	return each(ctx, q, functionsQuery, func(rows *sql.Rows) error {
