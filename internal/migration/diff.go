@@ -170,13 +170,13 @@ func buildStates(ctx context.Context, srv *scratchServer, files []migrate.File, 
 	go func() {
 		defer wg.Done()
 		if st.cur, curErr = replayed(ctx, srv, files); curErr == nil {
-			curUnsup, curErr = refusedObjects(ctx, st.cur.db)
+			curUnsup, curErr = unsupportedObjects(ctx, st.cur.db)
 		}
 	}()
 	go func() {
 		defer wg.Done()
 		if st.des, desErr = loaded(ctx, srv, schemaFile); desErr == nil {
-			desUnsup, desErr = refusedObjects(ctx, st.des.db)
+			desUnsup, desErr = unsupportedObjects(ctx, st.des.db)
 		}
 	}()
 	wg.Wait()

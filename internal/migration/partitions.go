@@ -120,41 +120,6 @@ func withoutComment(attrs []schema.Attr) []schema.Attr {
 	return out
 }
 
-// partitionExtrasQuery lists what a partition holds of its own that the
-// engine does not plan: constraints it does not inherit from its parent.
-// (Its own indexes, triggers and comments are planned by package objects;
-// what is inherited comes with the parent.)
-const partitionExtrasQuery = `
-SELECT format('constraint %I of partition %I.%I', co.conname, n.nspname, c.relname)
-FROM pg_constraint co
-JOIN pg_class c ON c.oid = co.conrelid
-JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relispartition AND co.conislocal AND co.contype IN ('c', 'f', 'p', 'u')
-  AND n.nspname !~ '^pg_' AND n.nspname <> 'information_schema'
-ORDER BY 1`
-
-// partitionExtras returns, as "kind name", what the partitions of the
-// database at q hold of their own that the engine cannot carry.
-func partitionExtras(ctx context.Context, q execQuerier) ([]string, error) {
-	rows, err := q.QueryContext(ctx, partitionExtrasQuery)
-	if err != nil {
-		return nil, fmt.Errorf("listing partitions' own constraints: %w", err)
-	}
-	defer rows.Close()
-	var out []string
-	for rows.Next() {
-		var s string
-		if err := rows.Scan(&s); err != nil {
-			return nil, fmt.Errorf("listing partitions' own constraints: %w", err)
-		}
-		out = append(out, s)
-	}
-	if err := rows.Err(); err != nil {
-		return nil, fmt.Errorf("listing partitions' own constraints: %w", err)
-	}
-	return out, nil
-}
-
 // partitionsNow lists the partitions of the database at q, unquoted
 // "schema.table", for lint: Atlas's inspection leaves them out, so its
 // analyzers would not see one dropped with its rows.

@@ -115,15 +115,3 @@ func unsupportedObjects(ctx context.Context, q execQuerier) ([]string, error) {
 	}
 	return objs, nil
 }
-
-// refusedObjects returns the objects of the database at q that neither
-// planner carries: what Atlas's engine ignores and package objects does not
-// plan, and the partitions' own constraints.
-func refusedObjects(ctx context.Context, q execQuerier) ([]string, error) {
-	objs, err := unsupportedObjects(ctx, q)
-	if err != nil {
-		return nil, err
-	}
-	extras, err := partitionExtras(ctx, q)
-	return append(objs, extras...), err
-}

@@ -35,7 +35,7 @@ const (
 var rank = map[Kind]int{
 	Extension: 0, Sequence: 1, Function: 2, Procedure: 2,
 	View: 3, MaterializedView: 3, Index: 4, Trigger: 5,
-	Partition: 3,
+	Partition: 3, PartitionConstraint: 4,
 	Collation: 1, Domain: 1, Type: 1, TextSearchDictionary: 1, TextSearchConfiguration: 1,
 	Aggregate: 3, Cast: 3, EventTrigger: 6, Publication: 6,
 }

@@ -42,7 +42,7 @@ type planner struct {
 
 // impactable kinds break when a table or column under them changes.
 var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true,
-	Partition: true, Publication: true}
+	Partition: true, PartitionConstraint: true, Publication: true}
 
 // earlyKinds are created before the table changes, which may use them.
 var earlyKinds = map[Kind]bool{Extension: true, Sequence: true, Collation: true, Domain: true, Type: true,

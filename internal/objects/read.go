@@ -73,6 +73,7 @@ func Read(ctx context.Context, q Querier) (s Set, err error) {
 		{"publications", r.publications},
 		{"views", r.views},
 		{"partitions", r.partitions},
+		{"partitions' own constraints", r.partitionConstraints},
 		{"indexes", r.indexes},
 		{"triggers", r.triggers},
 		{"dependencies", r.dependencies},
