@@ -101,21 +101,39 @@ $$;
 CREATE TRIGGER produtos_atualizado BEFORE UPDATE ON produtos
   FOR EACH ROW EXECUTE FUNCTION toca_atualizado();
 `
+	corpusSettings = `
+ALTER TABLE pedidos ENABLE ROW LEVEL SECURITY;
+CREATE POLICY pedidos_do_cliente ON pedidos FOR SELECT TO PUBLIC
+  USING (cliente_id = current_setting('app.cliente_id', true)::bigint AND codigo_externo IS DISTINCT FROM 'oculto');
+COMMENT ON POLICY pedidos_do_cliente ON pedidos IS 'Cada cliente vê os seus.';
+ALTER TABLE produtos ALTER COLUMN descricao SET STORAGE MAIN;
+ALTER TABLE produtos ALTER COLUMN nome SET STATISTICS 500;
+ALTER TABLE clientes REPLICA IDENTITY FULL;
+ALTER TABLE produtos CLUSTER ON produtos_nome_idx;
+CREATE UNLOGGED SEQUENCE fila_seq;
+`
 )
 
 // Features a corpus case may wait for. A case whose feature has not
 // landed is skipped, saying so; switch it on here when it lands.
-const featureObjects = "objects" // views, functions, triggers, sequences, extensions planned
+const (
+	featureObjects  = "objects"  // views, functions, triggers, sequences, extensions planned
+	featureSettings = "settings" // policies, row-level security, column and table settings planned
+)
 
-var landed = map[string]bool{featureObjects: true}
+var landed = map[string]bool{featureObjects: true, featureSettings: true}
 
-// corpusBase is the base schema: the tables, and the objects once their
-// planning has landed.
+// corpusBase is the base schema: the tables, and the objects and settings
+// once their planning has landed.
 func corpusBase() string {
+	base := corpusTables
 	if landed[featureObjects] {
-		return corpusTables + corpusObjects
+		base += corpusObjects
 	}
-	return corpusTables
+	if landed[featureObjects] && landed[featureSettings] {
+		base += corpusSettings
+	}
+	return base
 }
 
 // Outcomes of a corpus edit.
@@ -274,6 +292,33 @@ var corpusCases = []corpusCase{
 	{name: "extension type used by a column", needs: featureObjects, edits: []string{
 		"\nCREATE TYPE pedido_status", "\nCREATE EXTENSION citext;\nCREATE TYPE pedido_status",
 		"email text NOT NULL,\n  apelido", "email citext NOT NULL,\n  apelido"}, want: planned},
+
+	// Row-level security and policies.
+	{name: "row level security enabled", needs: featureSettings, add: "ALTER TABLE produtos ENABLE ROW LEVEL SECURITY;\n", want: planned},
+	{name: "row level security forced", needs: featureSettings, edits: []string{"ALTER TABLE pedidos ENABLE ROW LEVEL SECURITY;", "ALTER TABLE pedidos ENABLE ROW LEVEL SECURITY, FORCE ROW LEVEL SECURITY;"}, want: planned},
+	{name: "row level security disabled", needs: featureSettings, edits: []string{"ALTER TABLE pedidos ENABLE ROW LEVEL SECURITY;\n", ""}, want: planned},
+	{name: "policy added", needs: featureSettings, add: "CREATE POLICY produtos_com_estoque ON produtos AS RESTRICTIVE FOR UPDATE TO PUBLIC USING (estoque >= 0) WITH CHECK (preco >= 0);\n", want: planned},
+	{name: "policy expression changed", needs: featureSettings, edits: []string{"IS DISTINCT FROM 'oculto'", "IS DISTINCT FROM 'secreto'"}, want: planned},
+	{name: "policy command changed", needs: featureSettings, edits: []string{"ON pedidos FOR SELECT TO PUBLIC", "ON pedidos FOR ALL TO PUBLIC"}, want: planned},
+	{name: "policy comment changed", needs: featureSettings, edits: []string{"'Cada cliente vê os seus.'", "'Só os seus pedidos.'"}, want: planned},
+	{name: "policy dropped", needs: featureSettings, edits: []string{"CREATE POLICY pedidos_do_cliente ON pedidos FOR SELECT TO PUBLIC\n  USING (cliente_id = current_setting('app.cliente_id', true)::bigint AND codigo_externo IS DISTINCT FROM 'oculto');\nCOMMENT ON POLICY pedidos_do_cliente ON pedidos IS 'Cada cliente vê os seus.';\n", ""}, want: planned},
+	{name: "policy over a column whose type changes", needs: featureSettings, edits: []string{"codigo_externo varchar(40)", "codigo_externo text"}, want: planned},
+
+	// Column, table and sequence settings.
+	{name: "column statistics changed", needs: featureSettings, edits: []string{"SET STATISTICS 500", "SET STATISTICS 1000"}, want: planned},
+	{name: "column statistics added", needs: featureSettings, add: "ALTER TABLE pedidos ALTER COLUMN status SET STATISTICS 200;\n", want: planned},
+	{name: "column storage removed", needs: featureSettings, edits: []string{"ALTER TABLE produtos ALTER COLUMN descricao SET STORAGE MAIN;\n", ""}, want: planned},
+	{name: "column storage and compression added", needs: featureSettings, add: "ALTER TABLE clientes ALTER COLUMN email SET STORAGE EXTERNAL, ALTER COLUMN email SET COMPRESSION lz4;\n", want: planned},
+	{name: "column with storage retyped", needs: featureSettings, edits: []string{"descricao text,", "descricao varchar(500),"}, want: planned},
+	{name: "replica identity using index", needs: featureSettings, edits: []string{"ALTER TABLE clientes REPLICA IDENTITY FULL;", "ALTER TABLE clientes REPLICA IDENTITY USING INDEX clientes_pkey;"}, want: planned},
+	{name: "replica identity nothing", needs: featureSettings, add: "ALTER TABLE itens_pedido REPLICA IDENTITY NOTHING;\n", want: planned},
+	{name: "replica identity removed", needs: featureSettings, edits: []string{"ALTER TABLE clientes REPLICA IDENTITY FULL;\n", ""}, want: planned},
+	{name: "cluster index changed", needs: featureSettings, edits: []string{"CLUSTER ON produtos_nome_idx", "CLUSTER ON produtos_criado_em_idx"}, want: planned},
+	{name: "cluster removed", needs: featureSettings, edits: []string{"ALTER TABLE produtos CLUSTER ON produtos_nome_idx;\n", ""}, want: planned},
+	{name: "table made unlogged", needs: featureSettings, edits: []string{"CREATE TABLE itens_pedido", "CREATE UNLOGGED TABLE itens_pedido"}, want: planned},
+	{name: "unlogged table added", needs: featureSettings, add: "CREATE UNLOGGED TABLE sessoes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, dados jsonb);\n", want: planned},
+	{name: "sequence made unlogged", needs: featureSettings, edits: []string{"CREATE SEQUENCE nota_fiscal_seq", "CREATE UNLOGGED SEQUENCE nota_fiscal_seq"}, want: planned},
+	{name: "unlogged sequence made logged", needs: featureSettings, edits: []string{"CREATE UNLOGGED SEQUENCE fila_seq", "CREATE SEQUENCE fila_seq"}, want: planned},
 }
 
 // TestDiff_Corpus runs every edit of the corpus, with the default online
@@ -359,7 +404,9 @@ func corpusPlanned(t *testing.T, edited string, opts migration.DiffOptions, c co
 	if _, err := p.Apply(ctx, url, migration.ApplyOptions{}); err != nil {
 		t.Fatalf("applying the plan:\n%s\n%v", plan, err)
 	}
-	sameFingerprint(t, "applied plan", readFingerprint(t, url), readFingerprint(t, loadSchema(t, p)))
+	loaded := loadSchema(t, p)
+	sameFingerprint(t, "applied plan", readFingerprint(t, url), readFingerprint(t, loaded))
+	sameSettings(t, "applied plan", catalogSettings(t, url), catalogSettings(t, loaded))
 	execRows(t, url, c.rows, "after the plan:\n"+plan)
 	again, err := p.Diff(ctx, "", migration.DiffOptions{Check: true})
 	if err != nil || !again.InSync() {
@@ -373,6 +420,7 @@ func corpusPlanned(t *testing.T, edited string, opts migration.DiffOptions, c co
 		t.Fatalf("down %d: %v\nplan:\n%s", len(res.Files), err, plan)
 	}
 	sameFingerprint(t, "reverted", readFingerprint(t, url), base)
+	sameSettings(t, "reverted", catalogSettings(t, url), corpusBaseSettings(t))
 	return plan
 }
 

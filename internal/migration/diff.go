@@ -217,13 +217,16 @@ func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB
 // differ after the plan, or when there is nothing to plan.
 func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opts DiffOptions, res *DiffResult) ([]migrate.File, error) {
 	inSync, mismatch, err := p.inSync(ctx, st)
-	if err != nil || inSync {
-		return nil, err
-	}
-	if err := st.inspect(ctx); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	if err := st.readObjects(ctx); err != nil {
+		return nil, err
+	}
+	if inSync && objects.Same(st.curObjs, st.desObjs) {
+		return nil, nil
+	}
+	if err := st.inspect(ctx); err != nil {
 		return nil, err
 	}
 	changes, err := realmDiff(st.cur.drv, st.current, st.desired)
@@ -235,6 +238,7 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 		if main, online, err = onlineChanges(ctx, st.cur.drv, changes, tablesOf(st.current)); err != nil {
 			return nil, err
 		}
+		online = append(online, onlineSettings(changes, main, st.desObjs)...)
 	}
 	plan, err := planWithObjects(ctx, st.cur.drv, name, main, st.curObjs, st.desObjs, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred

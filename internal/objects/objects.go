@@ -25,6 +25,8 @@ const (
 var rank = map[Kind]int{
 	Extension: 0, Sequence: 1, Function: 2, Procedure: 2,
 	View: 3, MaterializedView: 3, Index: 4, Trigger: 5,
+	Policy:      6,
+	RowSecurity: 7, ColumnOptions: 7, ReplicaIdentity: 7, Clustering: 7, Unlogged: 7,
 }
 
 // ID identifies an object across databases.
@@ -53,6 +55,8 @@ type Object struct {
 	// Tables are the tables it depends on ("schema.table", unquoted);
 	// Columns the columns ("schema.table.column").
 	Tables, Columns []string
+	// Indexes are the table indexes it names ("schema.index", unquoted).
+	Indexes []string
 
 	// Signature of a function or procedure: its result and named
 	// arguments. When it changes, CREATE OR REPLACE cannot apply the
@@ -100,6 +104,7 @@ func less(a, b ID) bool {
 type TableImpact struct {
 	Tables  map[string]bool // "schema.table", unquoted
 	Columns map[string]bool // "schema.table.column", unquoted
+	Indexes map[string]bool // "schema.index", unquoted: dropped or rebuilt
 }
 
 // hits reports whether o depends on a table or column in the impact.
@@ -111,6 +116,11 @@ func (t TableImpact) hits(o *Object) bool {
 	}
 	for _, c := range o.Columns {
 		if t.Columns[c] {
+			return true
+		}
+	}
+	for _, i := range o.Indexes {
+		if t.Indexes[i] {
 			return true
 		}
 	}

@@ -26,7 +26,8 @@ type planner struct {
 }
 
 // impactable kinds break when a table or column under them changes.
-var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true}
+var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true,
+	Policy: true, RowSecurity: true, ColumnOptions: true, ReplicaIdentity: true, Clustering: true, Unlogged: true}
 
 func decide(current, desired Set, impact TableImpact) *planner {
 	p := &planner{cur: current, des: desired, impact: impact,
@@ -41,6 +42,8 @@ func decide(current, desired Set, impact TableImpact) *planner {
 			p.alter[id] = true
 		case (id.Kind == Function || id.Kind == Procedure) && c.Signature == d.Signature:
 			p.replace[id] = true
+		case id.Kind == Policy && c.Signature == d.Signature:
+			p.alter[id] = true
 		default:
 			p.drop[id] = true
 		}
@@ -160,6 +163,8 @@ func (p *planner) after() []Statement {
 			out = append(out, stmt("Create", id, d.Create))
 		case p.replace[id]:
 			out = append(out, stmt("Replace", id, d.Create))
+		case p.alter[id]:
+			out = append(out, stmt("Alter", id, d.Alter))
 		}
 	}
 	for _, id := range p.des.IDs() {
@@ -279,4 +284,12 @@ func Removed(current, desired Set) []ID {
 		}
 	}
 	return out
+}
+
+// Same reports whether Plan has nothing to do between current and desired
+// when the tables do not change: the settings a fingerprint may not read
+// (a column's statistics target, say) count.
+func Same(current, desired Set) bool {
+	before, after := Plan(current, desired, TableImpact{})
+	return len(before)+len(after) == 0
 }

@@ -64,6 +64,8 @@ func Read(ctx context.Context, q Querier) (s Set, err error) {
 		{"views", r.views},
 		{"indexes", r.indexes},
 		{"triggers", r.triggers},
+		{"policies", r.policies},
+		{"table and column settings", r.settings},
 		{"dependencies", r.dependencies},
 		{"functions used by tables", r.usedByTables},
 		{"comments", r.comments},
