@@ -26,7 +26,7 @@ var rank = map[Kind]int{
 	Extension: 0, Sequence: 1, Function: 2, Procedure: 2,
 	View: 3, MaterializedView: 3, Index: 4, Trigger: 5,
 	Policy:      6,
-	RowSecurity: 7, ColumnOptions: 7, ReplicaIdentity: 7, Clustering: 7, Unlogged: 7,
+	RowSecurity: 7, ColumnOptions: 7, ReplicaIdentity: 7, Clustering: 7, Unlogged: 7, SequenceOptions: 7,
 }
 
 // ID identifies an object across databases.

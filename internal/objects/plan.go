@@ -27,7 +27,8 @@ type planner struct {
 
 // impactable kinds break when a table or column under them changes.
 var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true,
-	Policy: true, RowSecurity: true, ColumnOptions: true, ReplicaIdentity: true, Clustering: true, Unlogged: true}
+	Policy: true, RowSecurity: true, ColumnOptions: true, ReplicaIdentity: true, Clustering: true, Unlogged: true,
+	SequenceOptions: true}
 
 func decide(current, desired Set, impact TableImpact) *planner {
 	p := &planner{cur: current, des: desired, impact: impact,
