@@ -111,6 +111,7 @@ ALTER TABLE produtos ALTER COLUMN nome SET STATISTICS 500;
 ALTER TABLE clientes REPLICA IDENTITY FULL;
 ALTER TABLE produtos CLUSTER ON produtos_nome_idx;
 CREATE UNLOGGED SEQUENCE fila_seq;
+ALTER TABLE itens_pedido ADD CONSTRAINT itens_pedido_preco_check CHECK (preco_unitario >= 0) NOT VALID;
 `
 )
 
@@ -228,14 +229,18 @@ var corpusCases = []corpusCase{
 		"  PRIMARY KEY (pedido_id, produto_id)", "  PRIMARY KEY (pedido_id, produto_id),\n  CONSTRAINT itens_pedido_produto_id_fkey FOREIGN KEY (linha) REFERENCES produtos (id)"}, want: planned},
 	{name: "foreign key dropped", edits: []string{"produto_id bigint NOT NULL REFERENCES produtos (id),", "produto_id bigint NOT NULL,"}, want: planned},
 	// Atlas's open-source engine does not model DEFERRABLE nor NOT VALID:
-	// the fingerprint's verification refuses, naming the constraint.
-	{name: "foreign key deferrable", edits: []string{"REFERENCES produtos (id),", "REFERENCES produtos (id) DEFERRABLE INITIALLY DEFERRED,"}, want: refused,
-		names: []string{"constraint public.itens_pedido.itens_pedido_produto_id_fkey", "DEFERRABLE INITIALLY DEFERRED in schema.sql"}},
+	// package objects plans those constraints.
+	{name: "foreign key deferrable", edits: []string{"REFERENCES produtos (id),", "REFERENCES produtos (id) DEFERRABLE INITIALLY DEFERRED,"}, want: planned},
 	{name: "foreign key not valid", edits: []string{
 		"  CONSTRAINT pedidos_cliente_id_fkey FOREIGN KEY (cliente_id) REFERENCES clientes (id) ON DELETE RESTRICT,\n", ""},
-		add:   "ALTER TABLE pedidos ADD CONSTRAINT pedidos_cliente_id_fkey FOREIGN KEY (cliente_id) REFERENCES clientes (id) ON DELETE RESTRICT NOT VALID;\n",
-		want:  refused,
-		names: []string{"constraint public.pedidos.pedidos_cliente_id_fkey", "NOT VALID in schema.sql"}},
+		add:  "ALTER TABLE pedidos ADD CONSTRAINT pedidos_cliente_id_fkey FOREIGN KEY (cliente_id) REFERENCES clientes (id) ON DELETE RESTRICT NOT VALID;\n",
+		want: planned},
+	{name: "deferrable foreign key added", add: "ALTER TABLE clientes ADD CONSTRAINT clientes_indicado_por_fkey FOREIGN KEY (indicado_por) REFERENCES clientes (id) DEFERRABLE;\n", want: planned},
+	{name: "check not valid added", add: "ALTER TABLE produtos ADD CONSTRAINT produtos_peso_check CHECK (peso_g > 0) NOT VALID;\n", want: planned},
+	{name: "check made not valid", edits: []string{"quantidade integer NOT NULL CHECK (quantidade > 0)", "quantidade integer NOT NULL"},
+		add: "ALTER TABLE itens_pedido ADD CONSTRAINT itens_pedido_quantidade_check CHECK (quantidade > 0) NOT VALID;\n", want: planned},
+	{name: "check not valid validated", needs: featureSettings, edits: []string{"CHECK (preco_unitario >= 0) NOT VALID;", "CHECK (preco_unitario >= 0);"}, want: planned},
+	{name: "check not valid dropped", needs: featureSettings, edits: []string{"ALTER TABLE itens_pedido ADD CONSTRAINT itens_pedido_preco_check CHECK (preco_unitario >= 0) NOT VALID;\n", ""}, want: planned},
 
 	// Indexes.
 	{name: "index on expression added", add: "CREATE INDEX clientes_nome_lower_idx ON clientes (lower(nome));\n", want: planned},
@@ -257,10 +262,12 @@ var corpusCases = []corpusCase{
 	{name: "column comment added", add: "COMMENT ON COLUMN produtos.sku IS 'Código do estoque.';\n", want: planned},
 	{name: "column comment changed", edits: []string{"'Endereço de contato.'", "'E-mail de contato.'"}, want: planned},
 	{name: "index comment changed", edits: []string{"'Busca por nome.'", "'Busca exata por nome.'"}, want: planned},
-	// Atlas does not model comments on constraints: the verification
-	// refuses, naming the constraint.
-	{name: "constraint comment added", add: "COMMENT ON CONSTRAINT clientes_nome_check ON clientes IS 'Nome não vazio.';\n", want: refused,
-		names: []string{"constraint public.clientes.clientes_nome_check", "comment 'Nome não vazio.' in schema.sql"}},
+	// Atlas does not model comments on constraints: package objects plans
+	// a commented CHECK or FOREIGN KEY.
+	{name: "constraint comment added", add: "COMMENT ON CONSTRAINT clientes_nome_check ON clientes IS 'Nome não vazio.';\n", want: planned},
+	{name: "foreign key comment added", add: "COMMENT ON CONSTRAINT pedidos_cliente_id_fkey ON pedidos IS 'Quem comprou.';\n", want: planned},
+	{name: "primary key comment added", add: "COMMENT ON CONSTRAINT clientes_pkey ON clientes IS 'Chave.';\n", want: refused,
+		names: []string{"constraint public.clientes.clientes_pkey", "comment 'Chave.' in schema.sql"}},
 	{name: "index comment added", add: "COMMENT ON INDEX pedidos_status_idx IS 'Pedidos em aberto.';\n", want: planned},
 
 	// Enums.

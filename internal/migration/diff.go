@@ -229,6 +229,7 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 	if err := st.inspect(ctx); err != nil {
 		return nil, err
 	}
+	leaveConstraints(st.current, st.desired, st.curObjs, st.desObjs)
 	changes, err := realmDiff(st.cur.drv, st.current, st.desired)
 	if err != nil {
 		return nil, err

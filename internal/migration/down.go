@@ -136,6 +136,7 @@ func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, 
 	if err != nil {
 		return nil, fingerprint.Fingerprint{}, err
 	}
+	leaveConstraints(live.realm, st.desired, live.objs, st.desiredObjs)
 	changes, err := realmDiff(sess.drv, live.realm, st.desired)
 	if err != nil {
 		return nil, fingerprint.Fingerprint{}, err

@@ -237,3 +237,21 @@ func OnIndexes(desired Set, indexes map[string]bool) []Statement {
 	}
 	return out
 }
+
+// settingKinds are the kinds of settings.
+var settingKinds = map[Kind]bool{RowSecurity: true, ColumnOptions: true, ReplicaIdentity: true, Clustering: true,
+	Unlogged: true, SequenceOptions: true}
+
+// settingVerb says Set and Reset for the Create and Drop of a setting.
+func settingVerb(k Kind, verb string) string {
+	if !settingKinds[k] {
+		return verb
+	}
+	switch verb {
+	case "Create":
+		return "Set"
+	case "Drop":
+		return "Reset"
+	}
+	return verb
+}

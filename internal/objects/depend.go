@@ -19,7 +19,8 @@ WITH dep AS (
   LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
   WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 -- user objects only
     AND d.classid IN ('pg_rewrite'::regclass, 'pg_class'::regclass, 'pg_proc'::regclass,
-                      'pg_trigger'::regclass, 'pg_extension'::regclass, 'pg_policy'::regclass)
+                      'pg_trigger'::regclass, 'pg_extension'::regclass, 'pg_policy'::regclass,
+                      'pg_constraint'::regclass)
 ), res AS (
   SELECT dep.classid, dep.objid,
          COALESCE(e.refclassid, CASE WHEN t.typrelid <> 0 THEN 'pg_class'::regclass::oid END, dep.refclassid) AS refclassid,
@@ -121,7 +122,7 @@ FROM pg_description d
 LEFT JOIN pg_attribute a ON d.objsubid > 0 AND a.attrelid = d.objoid AND a.attnum = d.objsubid
 WHERE d.objoid >= 16384 -- user objects only
   AND d.classoid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_trigger'::regclass, 'pg_extension'::regclass,
-                     'pg_policy'::regclass)`
+                     'pg_policy'::regclass, 'pg_constraint'::regclass)`
 
 func (r *reader) comments(ctx context.Context, q Querier) error {
 	return each(ctx, q, commentsQuery, func(rows *sql.Rows) error {

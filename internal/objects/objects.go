@@ -26,6 +26,7 @@ var rank = map[Kind]int{
 	Extension: 0, Sequence: 1, Function: 2, Procedure: 2,
 	View: 3, MaterializedView: 3, Index: 4, Trigger: 5,
 	Policy:      6,
+	Constraint:  6,
 	RowSecurity: 7, ColumnOptions: 7, ReplicaIdentity: 7, Clustering: 7, Unlogged: 7, SequenceOptions: 7,
 }
 
@@ -72,6 +73,8 @@ type Object struct {
 	OwnedBy string
 	// Version and Schema of an extension.
 	Version, Schema string
+	// Con describes a constraint.
+	Con *ConstraintState
 }
 
 // Set is the planned objects of one database, by ID.
@@ -135,5 +138,6 @@ type Statement struct {
 }
 
 func stmt(verb string, id ID, sql string) Statement {
+	verb = settingVerb(id.Kind, verb)
 	return Statement{SQL: strings.TrimRight(strings.TrimSpace(sql), ";"), Comment: verb + " " + id.String()}
 }

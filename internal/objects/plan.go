@@ -10,6 +10,7 @@ import (
 // holding desired: before runs ahead of the table changes, after behind
 // them. Both are empty when the sets agree and the impact touches nothing.
 func Plan(current, desired Set, impact TableImpact) (before, after []Statement) {
+	current, desired = withoutPlain(current, desired)
 	p := decide(current, desired, impact)
 	return p.before(), p.after()
 }
@@ -27,7 +28,7 @@ type planner struct {
 
 // impactable kinds break when a table or column under them changes.
 var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true,
-	Policy: true, RowSecurity: true, ColumnOptions: true, ReplicaIdentity: true, Clustering: true, Unlogged: true,
+	Policy: true, Constraint: true, RowSecurity: true, ColumnOptions: true, ReplicaIdentity: true, Clustering: true, Unlogged: true,
 	SequenceOptions: true}
 
 func decide(current, desired Set, impact TableImpact) *planner {
@@ -44,6 +45,8 @@ func decide(current, desired Set, impact TableImpact) *planner {
 		case (id.Kind == Function || id.Kind == Procedure) && c.Signature == d.Signature:
 			p.replace[id] = true
 		case id.Kind == Policy && c.Signature == d.Signature:
+			p.alter[id] = true
+		case id.Kind == Constraint && alterable(c, d):
 			p.alter[id] = true
 		default:
 			p.drop[id] = true
@@ -164,6 +167,8 @@ func (p *planner) after() []Statement {
 			out = append(out, stmt("Create", id, d.Create))
 		case p.replace[id]:
 			out = append(out, stmt("Replace", id, d.Create))
+		case p.alter[id] && id.Kind == Constraint:
+			out = append(out, alterConstraint(id, p.cur[id], d)...)
 		case p.alter[id]:
 			out = append(out, stmt("Alter", id, d.Alter))
 		}
@@ -278,6 +283,7 @@ func String(stmts []Statement) string {
 // warnings: dropping them loses what they hold (a sequence's position, a
 // materialized view's rows).
 func Removed(current, desired Set) []ID {
+	current, desired = withoutPlain(current, desired)
 	var out []ID
 	for _, id := range current.IDs() {
 		if desired[id] == nil {

@@ -65,6 +65,7 @@ func Read(ctx context.Context, q Querier) (s Set, err error) {
 		{"indexes", r.indexes},
 		{"triggers", r.triggers},
 		{"policies", r.policies},
+		{"constraints", r.constraints},
 		{"table and column settings", r.settings},
 		{"dependencies", r.dependencies},
 		{"functions used by tables", r.usedByTables},
