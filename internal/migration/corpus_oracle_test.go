@@ -121,3 +121,13 @@ func corpusBaseSettings(t testing.TB) []string {
 	}
 	return corpusSettingsLines
 }
+
+// corpusRole creates, once, the role the corpus grants to on the test
+// server, where Diff never creates roles (it is the dev URL's).
+func corpusRole(t testing.TB) {
+	t.Helper()
+	const create = `DO $$ BEGIN CREATE ROLE versiona_leitor NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$`
+	if _, err := testkit.OpenSQL(t, dbtest.ServerURL(t, "postgres")).Exec(create); err != nil {
+		t.Fatalf("creating the corpus role: %v", err)
+	}
+}

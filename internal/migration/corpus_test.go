@@ -112,6 +112,8 @@ ALTER TABLE clientes REPLICA IDENTITY FULL;
 ALTER TABLE produtos CLUSTER ON produtos_nome_idx;
 CREATE UNLOGGED SEQUENCE fila_seq;
 ALTER TABLE itens_pedido ADD CONSTRAINT itens_pedido_preco_check CHECK (preco_unitario >= 0) NOT VALID;
+GRANT SELECT, INSERT ON clientes TO versiona_leitor;
+GRANT SELECT ON itens_pedido TO versiona_leitor;
 `
 )
 
@@ -283,7 +285,9 @@ var corpusCases = []corpusCase{
 
 	// Tables.
 	{name: "table added", add: "CREATE TABLE cupons (codigo text PRIMARY KEY, desconto numeric(5,2) NOT NULL CHECK (desconto BETWEEN 0 AND 100));\nCOMMENT ON TABLE cupons IS 'Descontos.';\n", want: planned},
-	{name: "table dropped", edits: []string{corpusTables[strings.Index(corpusTables, "CREATE TABLE itens_pedido"):], ""}, want: planned},
+	{name: "table dropped", edits: []string{corpusTables[strings.Index(corpusTables, "CREATE TABLE itens_pedido"):], "",
+		"ALTER TABLE itens_pedido ADD CONSTRAINT itens_pedido_preco_check CHECK (preco_unitario >= 0) NOT VALID;\n", "",
+		"GRANT SELECT ON itens_pedido TO versiona_leitor;\n", ""}, want: planned},
 
 	// Views, functions, triggers, sequences, extensions.
 	{name: "view added", needs: featureObjects, add: "CREATE VIEW clientes_ativos AS SELECT id, nome, email FROM clientes WHERE pontos > 0;\n", want: planned},
@@ -333,6 +337,21 @@ var corpusCases = []corpusCase{
 	{name: "unlogged table added", needs: featureSettings, add: "CREATE UNLOGGED TABLE sessoes (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, dados jsonb);\n", want: planned},
 	{name: "sequence made unlogged", needs: featureSettings, edits: []string{"CREATE SEQUENCE nota_fiscal_seq", "CREATE UNLOGGED SEQUENCE nota_fiscal_seq"}, want: planned},
 	{name: "unlogged sequence made logged", needs: featureSettings, edits: []string{"CREATE UNLOGGED SEQUENCE fila_seq", "CREATE SEQUENCE fila_seq"}, want: planned},
+
+	// Privileges, to PUBLIC and to the role corpusRole creates.
+	{name: "grant added to a view", needs: featureSettings, add: "GRANT SELECT ON pedidos_abertos TO versiona_leitor;\n", want: planned},
+	{name: "grant changed", needs: featureSettings, edits: []string{"GRANT SELECT, INSERT ON clientes", "GRANT SELECT, UPDATE ON clientes"}, want: planned},
+	{name: "grant with grant option", needs: featureSettings, edits: []string{"GRANT SELECT, INSERT ON clientes TO versiona_leitor;", "GRANT SELECT, INSERT ON clientes TO versiona_leitor WITH GRANT OPTION;"}, want: planned},
+	{name: "grant removed", needs: featureSettings, edits: []string{"GRANT SELECT, INSERT ON clientes TO versiona_leitor;\n", ""}, want: planned},
+	{name: "column grant added", needs: featureSettings, add: "GRANT UPDATE (apelido, pontos) ON clientes TO versiona_leitor;\n", want: planned},
+	{name: "sequence grant added", needs: featureSettings, add: "GRANT USAGE ON SEQUENCE nota_fiscal_seq TO versiona_leitor;\n", want: planned},
+	{name: "function execute revoked from public", needs: featureSettings, add: "REVOKE EXECUTE ON FUNCTION toca_atualizado() FROM PUBLIC;\n", want: planned},
+	{name: "type usage revoked from public", needs: featureSettings, add: "REVOKE USAGE ON TYPE pedido_status FROM PUBLIC;\n", want: planned},
+	{name: "schema grant added", needs: featureSettings, add: "GRANT CREATE ON SCHEMA public TO versiona_leitor;\n", want: planned},
+	{name: "owner privilege revoked", needs: featureSettings, add: "REVOKE TRUNCATE ON produtos FROM CURRENT_USER;\n", want: planned},
+	{name: "table with a grant added", needs: featureSettings, add: "CREATE TABLE cupons (codigo text PRIMARY KEY);\nGRANT SELECT, DELETE ON cupons TO versiona_leitor;\n", want: planned},
+	{name: "default privileges added", needs: featureSettings, add: "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO versiona_leitor;\n", want: planned},
+	{name: "default privileges revoked from public", needs: featureSettings, add: "ALTER DEFAULT PRIVILEGES REVOKE EXECUTE ON FUNCTIONS FROM PUBLIC;\n", want: planned},
 }
 
 // TestDiff_Corpus runs every edit of the corpus, with the default online
@@ -344,6 +363,7 @@ var corpusCases = []corpusCase{
 // identical to the online one, checked just before, is not applied again.
 func TestDiff_Corpus(t *testing.T) {
 	t.Parallel()
+	corpusRole(t)
 	for _, c := range corpusCases {
 		t.Run(c.name, func(t *testing.T) {
 			t.Parallel()

@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
@@ -114,6 +115,10 @@ type scratchServer struct {
 	admin *sql.DB
 	base  string // URL of the admin database
 	stop  func() error
+	// throwaway is a server started here, on which the roles the files
+	// name may be created (needRoles).
+	throwaway bool
+	rolesMu   sync.Mutex
 }
 
 func (p *Project) scratchServer(ctx context.Context) (*scratchServer, error) {
@@ -121,7 +126,7 @@ func (p *Project) scratchServer(ctx context.Context) (*scratchServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scratch server: %w", err)
 	}
-	s := &scratchServer{base: base, stop: stop}
+	s := &scratchServer{base: base, stop: stop, throwaway: p.DevURL == ""}
 	admin, err := openDB(ctx, s.base)
 	if err != nil {
 		s.stop()
@@ -192,6 +197,9 @@ func (d *scratchDB) drop() error {
 // replay executes files in order, each statement as written, and reports the
 // file and statement that fails.
 func (d *scratchDB) replay(ctx context.Context, files []migrate.File) error {
+	if err := d.srv.needRoles(ctx, d.drv, files); err != nil {
+		return err
+	}
 	for _, f := range files {
 		if err := execFile(ctx, d.db, d.drv, f); err != nil {
 			return err

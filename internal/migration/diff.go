@@ -204,6 +204,9 @@ func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB
 	if err != nil {
 		return nil, nil, err
 	}
+	if err := d.srv.needRoles(ctx, d.drv, []migrate.File{f}); err != nil {
+		return d, nil, err
+	}
 	if err := execFile(ctx, d.db, d.drv, f); err != nil {
 		return d, nil, fmt.Errorf("loading schema: %w", err)
 	}

@@ -69,10 +69,6 @@ SELECT kind, name FROM (
   FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN ns n ON n.oid = c.relnamespace
   WHERE NOT c.relispartition
   UNION ALL
-  SELECT 'privileges', format('%I.%I', n.nspname, c.relname)
-  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
-  WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p')
-  UNION ALL
   SELECT 'collation', format('%I.%I', n.nspname, co.collname)
   FROM pg_collation co JOIN ns n ON n.oid = co.collnamespace
   WHERE (co.tableoid, co.oid) NOT IN (SELECT classid, objid FROM ext)

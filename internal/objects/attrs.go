@@ -242,16 +242,20 @@ func OnIndexes(desired Set, indexes map[string]bool) []Statement {
 var settingKinds = map[Kind]bool{RowSecurity: true, ColumnOptions: true, ReplicaIdentity: true, Clustering: true,
 	Unlogged: true, SequenceOptions: true}
 
-// settingVerb says Set and Reset for the Create and Drop of a setting.
+// settingVerb says what a setting's or a privilege's Create and Drop do:
+// Set and Reset, Grant and Revoke.
 func settingVerb(k Kind, verb string) string {
-	if !settingKinds[k] {
-		return verb
+	words := map[string]string{}
+	switch {
+	case settingKinds[k]:
+		words = map[string]string{"Create": "Set", "Drop": "Reset"}
+	case k == Grant:
+		words = map[string]string{"Create": "Grant", "Drop": "Revoke"}
+	case k == Revoke:
+		words = map[string]string{"Create": "Revoke", "Drop": "Grant back"}
 	}
-	switch verb {
-	case "Create":
-		return "Set"
-	case "Drop":
-		return "Reset"
+	if w, ok := words[verb]; ok {
+		return w
 	}
 	return verb
 }

@@ -28,6 +28,7 @@ var rank = map[Kind]int{
 	Policy:      6,
 	Constraint:  6,
 	RowSecurity: 7, ColumnOptions: 7, ReplicaIdentity: 7, Clustering: 7, Unlogged: 7, SequenceOptions: 7,
+	Grant: 8, Revoke: 8,
 }
 
 // ID identifies an object across databases.
@@ -75,6 +76,8 @@ type Object struct {
 	Version, Schema string
 	// Con describes a constraint.
 	Con *ConstraintState
+	// acl is a grant's or revoke's privileges.
+	acl *privilege
 }
 
 // Set is the planned objects of one database, by ID.

@@ -29,7 +29,7 @@ type planner struct {
 // impactable kinds break when a table or column under them changes.
 var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true,
 	Policy: true, Constraint: true, RowSecurity: true, ColumnOptions: true, ReplicaIdentity: true, Clustering: true, Unlogged: true,
-	SequenceOptions: true}
+	SequenceOptions: true, Grant: true, Revoke: true}
 
 func decide(current, desired Set, impact TableImpact) *planner {
 	p := &planner{cur: current, des: desired, impact: impact,
@@ -47,6 +47,8 @@ func decide(current, desired Set, impact TableImpact) *planner {
 		case id.Kind == Policy && c.Signature == d.Signature:
 			p.alter[id] = true
 		case id.Kind == Constraint && alterable(c, d):
+			p.alter[id] = true
+		case id.Kind == Grant || id.Kind == Revoke:
 			p.alter[id] = true
 		default:
 			p.drop[id] = true
@@ -169,6 +171,8 @@ func (p *planner) after() []Statement {
 			out = append(out, stmt("Replace", id, d.Create))
 		case p.alter[id] && id.Kind == Constraint:
 			out = append(out, alterConstraint(id, p.cur[id], d)...)
+		case p.alter[id] && (id.Kind == Grant || id.Kind == Revoke):
+			out = append(out, alterPrivileges(id, p.cur[id], d)...)
 		case p.alter[id]:
 			out = append(out, stmt("Alter", id, d.Alter))
 		}

@@ -66,6 +66,7 @@ func Read(ctx context.Context, q Querier) (s Set, err error) {
 		{"triggers", r.triggers},
 		{"policies", r.policies},
 		{"constraints", r.constraints},
+		{"privileges", r.privileges},
 		{"table and column settings", r.settings},
 		{"dependencies", r.dependencies},
 		{"functions used by tables", r.usedByTables},
