@@ -48,7 +48,7 @@ WITH src AS (
     AND x.relkind IN ('r', 'p', 'v', 'm', 'f') AND ` + userObjects("pg_class", "x.relnamespace") + `
   UNION ALL
   SELECT 'pg_proc'::regclass::oid, x.oid, CASE x.prokind WHEN 'p' THEN 'PROCEDURE' ELSE 'FUNCTION' END,
-         format('%I.%I(%s)', n.nspname, x.proname, pg_get_function_identity_arguments(x.oid)), '', '',
+         format('%I.%I(%s)', n.nspname, x.proname, oidvectortypes(x.proargtypes)), '', '',
          x.proacl, acldefault('f'::"char", x.proowner), '', '', ''
   FROM pg_proc x JOIN pg_namespace n ON n.oid = x.pronamespace
   WHERE x.prokind IN ('f', 'p') AND ` + userObjects("pg_proc", "x.pronamespace") + `
