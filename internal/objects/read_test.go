@@ -44,7 +44,7 @@ func TestRead_Leaves(t *testing.T) {
 	}
 	want := []string{`extension "pg_trgm"`, `sequence "public.free"`, `function "public.f(integer, text)"`, `view "public."Top""`,
 		`constraint "s_post_id_fkey ON public.s"`, // a plain constraint: Plan leaves it to the table planner
-		`grant "SCHEMA public TO PUBLIC"`} // the public schema's usage, beyond its owner's default
+		`grant "SCHEMA public TO PUBLIC"`}         // the public schema's usage, beyond its owner's default
 	if !slices.Equal(got, want) {
 		t.Errorf("Read listed\n%q\nwant\n%q", got, want)
 	}
