@@ -1,6 +1,9 @@
 package migration
 
 import (
+	"context"
+	"path/filepath"
+
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/schema"
 
@@ -17,4 +20,26 @@ func onlineSettings(changes, main []schema.Change, des objects.Set) []*migrate.C
 		delete(rebuilt, idx)
 	}
 	return planned(objects.OnIndexes(des, rebuilt))
+}
+
+// verifyObjects checks, after the planned files were replayed on the
+// current state, that package objects has nothing left to plan: the
+// settings and privileges a fingerprint may not read count too.
+func (p *Project) verifyObjects(ctx context.Context, st *diffStates) error {
+	if p.skipVerify {
+		return nil
+	}
+	got, err := readObjects(ctx, st.cur.db)
+	if err != nil {
+		return err
+	}
+	before, after := objects.Plan(got, st.desObjs, objects.TableImpact{})
+	if len(before)+len(after) == 0 {
+		return nil
+	}
+	var diffs []Difference
+	for _, s := range append(before, after...) {
+		diffs = append(diffs, Difference{Object: s.Comment, Text: s.Comment + ": still differs from " + filepath.Base(p.Schema) + " after the planned migration"})
+	}
+	return &VerifyError{Problem: "the planned migration does not reach the schema file", Differences: diffs, Remedy: remedyDiff}
 }

@@ -290,7 +290,7 @@ func Removed(current, desired Set) []ID {
 	current, desired = withoutPlain(current, desired)
 	var out []ID
 	for _, id := range current.IDs() {
-		if desired[id] == nil {
+		if desired[id] == nil && !settingKinds[id.Kind] { // a reset loses nothing
 			out = append(out, id)
 		}
 	}
