@@ -82,7 +82,7 @@ func TestProject_Diff(t *testing.T) {
 		{"domain", `CREATE DOMAIN email AS text CHECK (VALUE LIKE '%@%');`, "domain public.email"},
 		{"aggregate", `CREATE AGGREGATE soma (int) (SFUNC = int4pl, STYPE = int);`, "aggregate public.soma(integer)"},
 		{"rule", `CREATE RULE nada AS ON DELETE TO usuarios DO INSTEAD NOTHING;`, "rule nada on public.usuarios"},
-		{"policy", `CREATE POLICY dono ON usuarios USING (true);`, "policy dono on public.usuarios"},
+		{"exclusion constraint", `ALTER TABLE usuarios ADD CONSTRAINT um_so EXCLUDE USING btree (id WITH =);`, "exclusion constraint um_so on public.usuarios"},
 		{"composite type", `CREATE TYPE par AS (a int, b int);`, "composite type public.par"},
 	}
 	for _, tc := range unsupported {
