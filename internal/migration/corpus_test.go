@@ -318,6 +318,7 @@ var corpusCases = []corpusCase{
 	{name: "policy added", needs: featureSettings, add: "CREATE POLICY produtos_com_estoque ON produtos AS RESTRICTIVE FOR UPDATE TO PUBLIC USING (estoque >= 0) WITH CHECK (preco >= 0);\n", want: planned},
 	{name: "policy expression changed", needs: featureSettings, edits: []string{"IS DISTINCT FROM 'oculto'", "IS DISTINCT FROM 'secreto'"}, want: planned},
 	{name: "policy command changed", needs: featureSettings, edits: []string{"ON pedidos FOR SELECT TO PUBLIC", "ON pedidos FOR ALL TO PUBLIC"}, want: planned},
+	{name: "policy roles changed", needs: featureSettings, edits: []string{"ON pedidos FOR SELECT TO PUBLIC", "ON pedidos FOR SELECT TO versiona_leitor"}, want: planned},
 	{name: "policy comment changed", needs: featureSettings, edits: []string{"'Cada cliente vê os seus.'", "'Só os seus pedidos.'"}, want: planned},
 	{name: "policy dropped", needs: featureSettings, edits: []string{"CREATE POLICY pedidos_do_cliente ON pedidos FOR SELECT TO PUBLIC\n  USING (cliente_id = current_setting('app.cliente_id', true)::bigint AND codigo_externo IS DISTINCT FROM 'oculto');\nCOMMENT ON POLICY pedidos_do_cliente ON pedidos IS 'Cada cliente vê os seus.';\n", ""}, want: planned},
 	{name: "policy over a column whose type changes", needs: featureSettings, edits: []string{"codigo_externo varchar(40)", "codigo_externo text"}, want: planned},
