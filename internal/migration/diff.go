@@ -244,12 +244,17 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 		}
 		online = append(online, onlineSettings(changes, main, st.desObjs)...)
 	}
-	plan, err := planWithObjects(ctx, st.cur.drv, name, main, st.curObjs, st.desObjs, func(o *migrate.PlanOptions) {
+	plan, later, err := planWithObjects(ctx, st.cur.drv, name, main, st.curObjs, st.desObjs, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred
 		o.Indent = "  "
 	})
 	if err != nil {
 		return nil, err
+	}
+	if opts.Plain {
+		plan.Changes = append(plan.Changes, later...)
+	} else {
+		online = append(online, later...)
 	}
 	switch {
 	case plan == nil && len(online) == 0:

@@ -144,10 +144,11 @@ func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, 
 	changes = withoutSchemaAttrs(changes)
 	res.Warnings = append(res.Warnings, destructive(changes)...)
 	res.Warnings = append(res.Warnings, droppedObjects(live.objs, st.desiredObjs)...)
-	plan, err := planWithObjects(ctx, sess.drv, "down", changes, live.objs, st.desiredObjs, func(o *migrate.PlanOptions) { o.Indent = "  " })
+	plan, later, err := planWithObjects(ctx, sess.drv, "down", changes, live.objs, st.desiredObjs, func(o *migrate.PlanOptions) { o.Indent = "  " })
 	if err != nil || plan == nil {
 		return nil, st.atTo, err
 	}
+	plan.Changes = append(plan.Changes, later...)
 	for _, c := range plan.Changes {
 		res.SQL = append(res.SQL, c.Cmd)
 	}

@@ -40,12 +40,15 @@ func (s *diffStates) readObjects(ctx context.Context) error {
 // one plan: new schemas first (objects may live in them), then the objects'
 // drops and what the tables need (extensions, sequences, the functions
 // their defaults call), the table changes, and the objects built on
-// tables. It returns nil when there is nothing to do.
-func planWithObjects(ctx context.Context, drv migrate.Driver, name string, changes []schema.Change, cur, des objects.Set, opts ...migrate.PlanOption) (*migrate.Plan, error) {
+// tables. It returns nil when there is nothing to do. The statements that
+// may run after the plan's transaction, each on its own (VALIDATE
+// CONSTRAINT), are returned apart, as later.
+func planWithObjects(ctx context.Context, drv migrate.Driver, name string, changes []schema.Change, cur, des objects.Set, opts ...migrate.PlanOption) (plan *migrate.Plan, later []*migrate.Change, err error) {
 	before, after := objects.Plan(cur, des, objects.ImpactOf(changes))
 	if len(changes)+len(before)+len(after) == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
+	after, late := objects.Later(after)
 	var schemas, rest []schema.Change
 	for _, c := range changes {
 		if _, ok := c.(*schema.AddSchema); ok {
@@ -56,16 +59,16 @@ func planWithObjects(ctx context.Context, drv migrate.Driver, name string, chang
 	}
 	head, err := drv.PlanChanges(ctx, name, schemas, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("planning migration: %w", err)
+		return nil, nil, fmt.Errorf("planning migration: %w", err)
 	}
-	plan, err := drv.PlanChanges(ctx, name, rest, opts...)
+	plan, err = drv.PlanChanges(ctx, name, rest, opts...)
 	if err != nil {
-		return nil, fmt.Errorf("planning migration: %w", err)
+		return nil, nil, fmt.Errorf("planning migration: %w", err)
 	}
 	all := append(head.Changes, planned(before)...)
 	plan.Changes = append(append(all, plan.Changes...), planned(after)...)
-	plan.Reversible = plan.Reversible && head.Reversible && len(before)+len(after) == 0
-	return plan, nil
+	plan.Reversible = plan.Reversible && head.Reversible && len(before)+len(after)+len(late) == 0
+	return plan, planned(late), nil
 }
 
 // planned turns statements into plan changes.

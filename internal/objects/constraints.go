@@ -112,7 +112,9 @@ func alterConstraint(id ID, c, d *Object) []Statement {
 		out = append(out, stmt("Alter", id, d.Alter+to))
 	}
 	if c.Con.NotValid && !d.Con.NotValid {
-		out = append(out, stmt("Validate", id, d.Con.Validate))
+		v := stmt("Validate", id, d.Con.Validate)
+		v.Later = true
+		out = append(out, v)
 	}
 	return out
 }
@@ -132,4 +134,16 @@ type ConstraintState struct {
 	Plain bool
 	// Validate validates it.
 	Validate string
+}
+
+// Later splits stmts into those to run in order and those marked Later.
+func Later(stmts []Statement) (now, later []Statement) {
+	for _, s := range stmts {
+		if s.Later {
+			later = append(later, s)
+		} else {
+			now = append(now, s)
+		}
+	}
+	return now, later
 }

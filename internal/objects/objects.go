@@ -138,6 +138,9 @@ func (t TableImpact) hits(o *Object) bool {
 type Statement struct {
 	SQL     string
 	Comment string
+	// Later marks a statement that may run after the others, outside
+	// their transaction (VALIDATE CONSTRAINT: it scans the table).
+	Later bool
 }
 
 func stmt(verb string, id ID, sql string) Statement {
