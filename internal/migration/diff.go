@@ -251,9 +251,11 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 	if err != nil {
 		return nil, err
 	}
-	if opts.Plain {
+	switch {
+	case len(later) == 0:
+	case opts.Plain:
 		plan.Changes = append(plan.Changes, later...)
-	} else {
+	default:
 		online = append(online, later...)
 	}
 	switch {
