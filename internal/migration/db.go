@@ -7,6 +7,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"sync"
 	"time"
 
 	"ariga.io/atlas/sql/migrate"
@@ -126,6 +127,10 @@ type scratchServer struct {
 	admin *sql.DB
 	base  string // URL of the admin database
 	stop  func() error
+	// throwaway is a server started here, on which the roles the files
+	// name may be created (needRoles).
+	throwaway bool
+	rolesMu   sync.Mutex
 }
 
 func (p *Project) scratchServer(ctx context.Context) (*scratchServer, error) {
@@ -133,7 +138,7 @@ func (p *Project) scratchServer(ctx context.Context) (*scratchServer, error) {
 	if err != nil {
 		return nil, fmt.Errorf("scratch server: %w", err)
 	}
-	s := &scratchServer{base: base, stop: stop}
+	s := &scratchServer{base: base, stop: stop, throwaway: p.DevURL == ""}
 	admin, err := openDB(ctx, s.base)
 	if err != nil {
 		s.stop()

@@ -222,6 +222,9 @@ func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB
 	if err != nil {
 		return nil, err
 	}
+	if err := d.srv.needRoles(ctx, d.drv, []migrate.File{f}); err != nil {
+		return d, err
+	}
 	if err := loadSchemaFile(ctx, d, f); err != nil {
 		return d, fmt.Errorf("loading schema: %w", err)
 	}
@@ -234,18 +237,19 @@ func loaded(ctx context.Context, srv *scratchServer, f migrate.File) (*scratchDB
 // differ after the plan, or when there is nothing to plan.
 func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opts DiffOptions, res *DiffResult) ([]migrate.File, error) {
 	inSync, mismatch, err := p.inSync(ctx, st)
-	if err == nil && inSync {
-		inSync, err = st.objectsInSync(ctx)
-	}
-	if err != nil || inSync {
-		return nil, err
-	}
-	if err := st.inspect(ctx); err != nil {
+	if err != nil {
 		return nil, err
 	}
 	if err := st.readObjects(ctx); err != nil {
 		return nil, err
 	}
+	if inSync && objects.Same(st.curObjs, st.desObjs) {
+		return nil, nil
+	}
+	if err := st.inspect(ctx); err != nil {
+		return nil, err
+	}
+	leaveConstraints(st.current, st.desired, st.curObjs, st.desObjs)
 	changes, err := realmDiff(st.cur.drv, st.current, st.desired)
 	if err != nil {
 		return nil, err
@@ -256,6 +260,7 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 		if main, online, err = onlineChanges(ctx, st.cur.drv, changes, existed, st.desObjs); err != nil {
 			return nil, err
 		}
+		online = append(online, onlineSettings(changes, main, st.desObjs)...)
 	}
 	plan, later, err := planWithObjects(ctx, st.cur.drv, name, main, st.curObjs, st.desObjs, existed, func(o *migrate.PlanOptions) {
 		o.Mode = migrate.PlanModeDeferred
@@ -264,7 +269,13 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 	if err != nil {
 		return nil, err
 	}
-	online = append(online, later...)
+	switch {
+	case len(later) == 0:
+	case opts.Plain:
+		plan.Changes = append(plan.Changes, later...)
+	default:
+		online = append(online, later...)
+	}
 	switch {
 	case plan == nil && len(online) == 0:
 		return nil, mismatch
@@ -283,9 +294,6 @@ func (p *Project) planDiff(ctx context.Context, st *diffStates, name string, opt
 		return nil, err
 	}
 	if err := p.verifyPlan(ctx, st, files...); err != nil {
-		return nil, err
-	}
-	if err := p.objectsReached(ctx, st); err != nil {
 		return nil, err
 	}
 	res.setFiles(files)

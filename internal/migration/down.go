@@ -144,6 +144,7 @@ func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, 
 	if err != nil {
 		return nil, revertTarget{}, err
 	}
+	leaveConstraints(live.realm, st.desired, live.objs, st.desiredObjs)
 	changes, err := realmDiff(sess.drv, live.realm, st.desired)
 	if err != nil {
 		return nil, revertTarget{}, err
@@ -151,11 +152,12 @@ func (p *Project) planDown(ctx context.Context, sess *session, res *DownResult, 
 	changes = withoutSchemaAttrs(changes)
 	res.Warnings = append(res.Warnings, destructive(changes)...)
 	res.Warnings = append(res.Warnings, droppedObjects(live.objs, st.desiredObjs, changes)...)
-	plan, _, err := planWithObjects(ctx, sess.drv, "down", changes, live.objs, st.desiredObjs, nil, func(o *migrate.PlanOptions) { o.Indent = "  " })
+	plan, later, err := planWithObjects(ctx, sess.drv, "down", changes, live.objs, st.desiredObjs, nil, func(o *migrate.PlanOptions) { o.Indent = "  " })
 	target := revertTarget{fp: st.atTo, objs: st.desiredObjs}
 	if err != nil || plan == nil {
 		return nil, target, err
 	}
+	plan.Changes = append(plan.Changes, later...)
 	for _, c := range plan.Changes {
 		res.SQL = append(res.SQL, c.Cmd)
 	}

@@ -94,6 +94,9 @@ func (p *Project) Lint(ctx context.Context, opts LintOptions) (*LintResult, erro
 		if err := d.replay(ctx, base); err != nil {
 			return fmt.Errorf("replaying migration directory: %w", err)
 		}
+		if err := d.srv.needRoles(ctx, d.drv, check); err != nil {
+			return err
+		}
 		for _, f := range check {
 			found, err := lintFile(ctx, d, analyzers, f, p.lintInspectAll)
 			res.Findings = append(res.Findings, found...)

@@ -82,8 +82,8 @@ func TestProject_Diff(t *testing.T) {
 		{"operator", `CREATE OPERATOR === (LEFTARG = int, RIGHTARG = int, FUNCTION = int4eq);`, "operator public.==="},
 		{"statistics object", `CREATE STATISTICS usuarios_nome_email ON nome, email FROM usuarios;`, "statistics object public.usuarios_nome_email"},
 		{"rule", `CREATE RULE nada AS ON DELETE TO usuarios DO INSTEAD NOTHING;`, "rule nada on public.usuarios"},
-		{"policy", `CREATE POLICY dono ON usuarios USING (true);`, "policy dono on public.usuarios"},
 		{"text search template", `CREATE TEXT SEARCH TEMPLATE simples (LEXIZE = dsimple_lexize, INIT = dsimple_init);`, "text search template public.simples"},
+		{"exclusion constraint", `ALTER TABLE usuarios ADD CONSTRAINT um_so EXCLUDE USING btree (id WITH =);`, "exclusion constraint um_so on public.usuarios"},
 	}
 	for _, tc := range unsupported {
 		t.Run("unsupported "+tc.name, func(t *testing.T) {

@@ -5,7 +5,6 @@ import (
 	"database/sql"
 	"errors"
 	"fmt"
-	"path/filepath"
 
 	"ariga.io/atlas/sql/migrate"
 	"ariga.io/atlas/sql/postgres"
@@ -41,58 +40,27 @@ func (s *diffStates) readObjects(ctx context.Context) error {
 	return errors.Join(curErr, desErr)
 }
 
-// objectsInSync reports whether package objects plans nothing between
-// both states: the fingerprint does not read every kind it plans (casts,
-// event triggers, publications, text search objects), so agreeing
-// fingerprints are not enough for Diff to say in sync.
-func (s *diffStates) objectsInSync(ctx context.Context) (bool, error) {
-	if err := s.readObjects(ctx); err != nil {
-		return false, err
-	}
-	before, after := objects.Plan(s.curObjs, s.desObjs, objects.TableImpact{})
-	return len(before)+len(after) == 0, nil
-}
-
-// objectsReached checks, once the planned files are replayed on the
-// current state, that package objects plans nothing more: a *VerifyError
-// names each object that still differs.
-func (p *Project) objectsReached(ctx context.Context, st *diffStates) error {
-	if p.skipVerify {
-		return nil
-	}
-	replayed, err := readObjects(ctx, st.cur.db)
-	if err != nil {
-		return err
-	}
-	differ := objects.Differ(replayed, st.desObjs)
-	if len(differ) == 0 {
-		return nil
-	}
-	diffs := make([]Difference, len(differ))
-	for i, id := range differ {
-		diffs[i] = Difference{Object: id.String(), Text: id.String() + ": differs from " + filepath.Base(p.Schema) + " after the planned migration"}
-	}
-	return &VerifyError{Problem: "the planned migration does not reach the schema file", Differences: diffs, Remedy: remedyDiff}
-}
-
 // planWithObjects plans Atlas's changes and the objects from cur to des as
 // one plan: new schemas first (objects may live in them), then the objects'
 // drops and what the tables need (extensions, sequences, the functions
 // their defaults call), the table changes, and the objects built on
 // tables. The partitions of the tables in existed take the online form
-// (objects.PlanOnline), whose later statements it returns apart, for the
-// txmode none file; existed is nil for the plain form. It returns a nil
-// plan when there is nothing to do, and an *objects.UnplannableError for a
-// type tables use that cannot change in place.
-func planWithObjects(ctx context.Context, drv migrate.Driver, name string, changes []schema.Change, cur, des objects.Set, existed tableSet, opts ...migrate.PlanOption) (*migrate.Plan, []*migrate.Change, error) {
+// (objects.PlanOnline); existed is nil for the plain form. The statements
+// that run after the plan's transaction, each on its own (those of the
+// online partition forms, VALIDATE CONSTRAINT), are returned apart, as
+// later. It returns a nil plan when there is nothing to do, and an
+// *objects.UnplannableError for a type tables use that cannot change in
+// place.
+func planWithObjects(ctx context.Context, drv migrate.Driver, name string, changes []schema.Change, cur, des objects.Set, existed tableSet, opts ...migrate.PlanOption) (plan *migrate.Plan, later []*migrate.Change, err error) {
 	impact := objects.ImpactOf(changes)
 	if err := objects.Check(cur, des, impact); err != nil {
 		return nil, nil, err
 	}
-	before, after, later := objects.PlanOnline(cur, des, impact, existed)
+	before, after, onlineLater := objects.PlanOnline(cur, des, impact, existed)
 	if len(changes)+len(before)+len(after) == 0 {
-		return nil, planned(later), nil
+		return nil, planned(onlineLater), nil
 	}
+	after, late := objects.Later(after)
 	var schemas, rest []schema.Change
 	for _, c := range changes {
 		if _, ok := c.(*schema.AddSchema); ok {
@@ -105,14 +73,14 @@ func planWithObjects(ctx context.Context, drv migrate.Driver, name string, chang
 	if err != nil {
 		return nil, nil, fmt.Errorf("planning migration: %w", err)
 	}
-	plan, err := drv.PlanChanges(ctx, name, rest, opts...)
+	plan, err = drv.PlanChanges(ctx, name, rest, opts...)
 	if err != nil {
 		return nil, nil, fmt.Errorf("planning migration: %w", err)
 	}
 	all := append(head.Changes, planned(before)...)
 	plan.Changes = append(append(all, plan.Changes...), planned(after)...)
-	plan.Reversible = plan.Reversible && head.Reversible && len(before)+len(after) == 0
-	return plan, planned(later), nil
+	plan.Reversible = plan.Reversible && head.Reversible && len(before)+len(after)+len(late) == 0
+	return plan, planned(append(onlineLater, late...)), nil
 }
 
 // planned turns statements into plan changes.

@@ -66,8 +66,11 @@ func resetSession(ctx context.Context, q execQuerier) error {
 }
 
 // replay runs files in order on one connection of d, each as apply runs it
-// (runFile).
+// (runFile), once the roles they name exist (needRoles).
 func (d *scratchDB) replay(ctx context.Context, files []migrate.File) error {
+	if err := d.srv.needRoles(ctx, d.drv, files); err != nil {
+		return err
+	}
 	return d.withConn(ctx, func(conn *sql.Conn) error {
 		for _, f := range files {
 			if err := runFile(ctx, conn, d.drv, f, nil); err != nil {

@@ -55,12 +55,6 @@ SELECT kind, name FROM (
     AND t.typcategory <> 'A'
     AND (t.tableoid, t.oid) NOT IN (SELECT classid, objid FROM ext)
   UNION ALL
-  SELECT 'policy', format('%I on %I.%I', p.polname, n.nspname, c.relname)
-  FROM pg_policy p JOIN pg_class c ON c.oid = p.polrelid JOIN ns n ON n.oid = c.relnamespace
-  UNION ALL
-  SELECT 'row level security', format('%I.%I', n.nspname, c.relname)
-  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace WHERE c.relrowsecurity
-  UNION ALL
   SELECT 'rule', format('%I on %I.%I', r.rulename, n.nspname, c.relname)
   FROM pg_rewrite r JOIN pg_class c ON c.oid = r.ev_class JOIN ns n ON n.oid = c.relnamespace
   WHERE r.rulename <> '_RETURN'
@@ -72,10 +66,6 @@ SELECT kind, name FROM (
   SELECT 'table inheritance', format('%I.%I', n.nspname, c.relname)
   FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid JOIN ns n ON n.oid = c.relnamespace
   WHERE NOT c.relispartition
-  UNION ALL
-  SELECT 'privileges', format('%I.%I', n.nspname, c.relname)
-  FROM pg_class c JOIN ns n ON n.oid = c.relnamespace
-  WHERE c.relacl IS NOT NULL AND c.relkind IN ('r', 'p')
   UNION ALL
   SELECT 'operator', format('%I.%s', n.nspname, o.oprname)
   FROM pg_operator o JOIN ns n ON n.oid = o.oprnamespace

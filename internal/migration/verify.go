@@ -99,7 +99,10 @@ func (p *Project) verifyPlan(ctx context.Context, st *diffStates, files ...migra
 	if err := st.cur.replay(ctx, files); err != nil {
 		return fmt.Errorf("checking planned migration: %w", err)
 	}
-	return p.verifyStates(ctx, st, "the planned migration does not reach the schema file")
+	if err := p.verifyStates(ctx, st, "the planned migration does not reach the schema file"); err != nil {
+		return err
+	}
+	return p.verifyObjects(ctx, st)
 }
 
 // verifyStates compares the fingerprints of both scratch databases of st.

@@ -14,11 +14,11 @@ import (
 const dependsQuery = `
 WITH dep AS (
   SELECT CASE WHEN d.classid = 'pg_rewrite'::regclass THEN 'pg_class'::regclass::oid
-              WHEN d.classid = 'pg_constraint'::regclass THEN 'pg_type'::regclass::oid
+              WHEN d.classid = 'pg_constraint'::regclass AND co.contypid <> 0 THEN 'pg_type'::regclass::oid
               WHEN d.classid IN ('pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass)
                 THEN 'pg_publication'::regclass::oid
               ELSE d.classid END AS classid,
-         COALESCE(r.ev_class, co.contypid, pr.prpubid, pn.pnpubid, d.objid) AS objid, d.refclassid, d.refobjid, d.refobjsubid
+         COALESCE(r.ev_class, NULLIF(co.contypid, 0), pr.prpubid, pn.pnpubid, d.objid) AS objid, d.refclassid, d.refobjid, d.refobjsubid
   FROM pg_depend d
   LEFT JOIN pg_rewrite r ON d.classid = 'pg_rewrite'::regclass AND r.oid = d.objid
   LEFT JOIN pg_constraint co ON d.classid = 'pg_constraint'::regclass AND co.oid = d.objid
@@ -26,11 +26,10 @@ WITH dep AS (
   LEFT JOIN pg_publication_namespace pn ON d.classid = 'pg_publication_namespace'::regclass AND pn.oid = d.objid
   WHERE d.deptype IN ('n', 'a') AND d.objid >= 16384 -- user objects only
     AND d.classid IN ('pg_rewrite'::regclass, 'pg_class'::regclass, 'pg_proc'::regclass,
-                      'pg_trigger'::regclass, 'pg_extension'::regclass,
+                      'pg_trigger'::regclass, 'pg_extension'::regclass, 'pg_policy'::regclass,
                       'pg_type'::regclass, 'pg_collation'::regclass, 'pg_cast'::regclass, 'pg_event_trigger'::regclass,
                       'pg_publication'::regclass, 'pg_publication_rel'::regclass, 'pg_publication_namespace'::regclass,
                       'pg_ts_dict'::regclass, 'pg_ts_config'::regclass, 'pg_constraint'::regclass)
-    AND (d.classid <> 'pg_constraint'::regclass OR co.contypid <> 0)
 ), res AS (
   SELECT dep.classid, dep.objid,
          COALESCE(e.refclassid, CASE WHEN t.typrelid <> 0 THEN 'pg_class'::regclass::oid END, dep.refclassid) AS refclassid,
@@ -141,7 +140,8 @@ LEFT JOIN pg_attribute a ON d.objsubid > 0 AND a.attrelid = d.objoid AND a.attnu
 WHERE d.objoid >= 16384 -- user objects only
   AND d.classoid IN ('pg_class'::regclass, 'pg_proc'::regclass, 'pg_trigger'::regclass, 'pg_extension'::regclass,
                      'pg_type'::regclass, 'pg_collation'::regclass, 'pg_cast'::regclass, 'pg_event_trigger'::regclass,
-                     'pg_publication'::regclass, 'pg_ts_dict'::regclass, 'pg_ts_config'::regclass)`
+                     'pg_publication'::regclass, 'pg_ts_dict'::regclass, 'pg_ts_config'::regclass,
+                     'pg_policy'::regclass, 'pg_constraint'::regclass)`
 
 func (r *reader) comments(ctx context.Context, q Querier) error {
 	return each(ctx, q, commentsQuery, func(rows *sql.Rows) error {

@@ -2,7 +2,16 @@
 // not: extensions, sequences, functions and procedures, views, materialized
 // views and their indexes, and triggers; collations, domains, composite and
 // range types, text search dictionaries and configurations, aggregates,
-// casts, event triggers and publications; with their comments.
+// casts, event triggers and publications; table partitions and their own
+// constraints; row-level security policies, and the CHECK and FOREIGN KEY
+// constraints Atlas cannot model (NOT VALID, DEFERRABLE, commented); with
+// their comments. Also the table and column settings Atlas ignores
+// (row-level security, column statistics, storage and compression, replica
+// identity, CLUSTER ON, UNLOGGED, identity and serial sequence options),
+// each an object whose Create sets it and whose Drop resets it to
+// PostgreSQL's default; and privileges, as the difference between each ACL
+// and its owner's default (acldefault), with default privileges
+// (pg_default_acl).
 //
 // Read takes them from a database's catalog, each with the CREATE statement
 // PostgreSQL's own deparsers give (pg_get_viewdef, pg_get_functiondef,
@@ -48,6 +57,13 @@
 // that may call them. Definitions are read with an empty search_path, so
 // every name in them is schema-qualified and they replay the same anywhere.
 //
-// What this package does not plan (rules, policies, base types, operators,
-// window functions, foreign tables…) its caller must refuse.
+// A removed or changed policy, constraint, setting or privilege is dropped
+// or reset before the table changes, and a new or changed one created or
+// set after them, when its table exists; so is one over a table, column or
+// index the table changes drop, retype or rebuild. A policy whose command
+// and type stay is changed by ALTER POLICY, a grantee's privileges by
+// revoking and granting only the difference.
+//
+// What this package does not plan (rules, base types, operators, window
+// functions, foreign tables, owners…) its caller must refuse.
 package objects

@@ -6,10 +6,11 @@ import "ariga.io/atlas/sql/schema"
 const harmless = schema.ChangeNull | schema.ChangeDefault | schema.ChangeComment
 
 // ImpactOf returns the tables and columns that Atlas's changes drop,
-// rename or alter (type, collation, generation), whose dependent objects
-// must be dropped before the changes and created again after.
+// rename or alter (type, collation, generation), and the indexes they drop
+// or rebuild, whose dependent objects must be dropped before the changes
+// and created again after.
 func ImpactOf(changes []schema.Change) TableImpact {
-	t := TableImpact{Tables: map[string]bool{}, Columns: map[string]bool{}}
+	t := TableImpact{Tables: map[string]bool{}, Columns: map[string]bool{}, Indexes: map[string]bool{}}
 	for _, c := range changes {
 		switch c := c.(type) {
 		case *schema.DropSchema:
@@ -39,6 +40,10 @@ func (t TableImpact) columns(tb *schema.Table, changes []schema.Change) {
 			if c.Change&^harmless != 0 {
 				t.Columns[name+c.From.Name] = true
 			}
+		case *schema.DropIndex:
+			t.Indexes[indexName(tb, c.I)] = true
+		case *schema.ModifyIndex:
+			t.Indexes[indexName(tb, c.From)] = true
 		}
 	}
 }
@@ -48,4 +53,11 @@ func tableName(t *schema.Table) string {
 		return t.Name
 	}
 	return t.Schema.Name + "." + t.Name
+}
+
+func indexName(t *schema.Table, i *schema.Index) string {
+	if t.Schema == nil {
+		return i.Name
+	}
+	return t.Schema.Name + "." + i.Name
 }

@@ -38,6 +38,10 @@ var rank = map[Kind]int{
 	Partition: 3, PartitionConstraint: 4,
 	Collation: 1, Domain: 1, Type: 1, TextSearchDictionary: 1, TextSearchConfiguration: 1,
 	Aggregate: 3, Cast: 3, EventTrigger: 6, Publication: 6,
+	Policy:      6,
+	Constraint:  6,
+	RowSecurity: 7, ColumnOptions: 7, ReplicaIdentity: 7, Clustering: 7, Unlogged: 7, SequenceOptions: 7,
+	Grant: 8, Revoke: 8,
 }
 
 // ID identifies an object across databases.
@@ -70,6 +74,8 @@ type Object struct {
 	// Tables are the tables it depends on ("schema.table", unquoted);
 	// Columns the columns ("schema.table.column").
 	Tables, Columns []string
+	// Indexes are the table indexes it names ("schema.index", unquoted).
+	Indexes []string
 
 	// Signature of a function or procedure: its result and named
 	// arguments. When it changes, CREATE OR REPLACE cannot apply the
@@ -98,6 +104,10 @@ type Object struct {
 	// Parts are what ALTER changes one by one in an object whose Head
 	// stays.
 	Parts []Part
+	// Con describes a constraint.
+	Con *ConstraintState
+	// acl is a grant's or revoke's privileges.
+	acl *privilege
 }
 
 // Set is the planned objects of one database, by ID.
@@ -130,6 +140,7 @@ func less(a, b ID) bool {
 type TableImpact struct {
 	Tables  map[string]bool // "schema.table", unquoted
 	Columns map[string]bool // "schema.table.column", unquoted
+	Indexes map[string]bool // "schema.index", unquoted: dropped or rebuilt
 }
 
 // hits reports whether o depends on a table or column in the impact.
@@ -144,6 +155,11 @@ func (t TableImpact) hits(o *Object) bool {
 			return true
 		}
 	}
+	for _, i := range o.Indexes {
+		if t.Indexes[i] {
+			return true
+		}
+	}
 	return false
 }
 
@@ -152,8 +168,12 @@ func (t TableImpact) hits(o *Object) bool {
 type Statement struct {
 	SQL     string
 	Comment string
+	// Later marks a statement that may run after the others, outside
+	// their transaction (VALIDATE CONSTRAINT: it scans the table).
+	Later bool
 }
 
 func stmt(verb string, id ID, sql string) Statement {
+	verb = settingVerb(id.Kind, verb)
 	return Statement{SQL: strings.TrimRight(strings.TrimSpace(sql), ";"), Comment: verb + " " + id.String()}
 }

@@ -109,6 +109,28 @@ SELECT line FROM (
   SELECT format('partition %s of %s %s %s', c.oid::regclass, i.inhparent::regclass,
                 pg_get_expr(c.relpartbound, c.oid), pg_get_partkeydef(c.oid))
   FROM pg_class c JOIN pg_inherits i ON i.inhrelid = c.oid WHERE c.relispartition
+  UNION ALL
+  SELECT format('privilege on %s to %s: %s%s', o.what, CASE WHEN x.grantee = 0 THEN 'PUBLIC' ELSE x.grantee::regrole::text END,
+                x.privilege_type, CASE WHEN x.is_grantable THEN ' with grant option' ELSE '' END)
+  FROM (
+    SELECT 'relation ' || c.oid::regclass AS what, coalesce(c.relacl, acldefault('r', c.relowner)) AS acl
+    FROM pg_class c WHERE c.relnamespace = 'public'::regnamespace AND c.relkind IN ('r', 'v', 'm', 'S')
+    UNION ALL
+    SELECT 'column ' || a.attrelid::regclass || '.' || a.attname, a.attacl
+    FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid
+    WHERE c.relnamespace = 'public'::regnamespace AND a.attacl IS NOT NULL
+    UNION ALL
+    SELECT 'function ' || p.oid::regprocedure, coalesce(p.proacl, acldefault('f', p.proowner))
+    FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace
+    UNION ALL
+    SELECT 'schema ' || n.nspname, coalesce(n.nspacl, acldefault('n', n.nspowner)) FROM pg_namespace n WHERE n.nspname = 'public'
+    UNION ALL
+    SELECT 'type ' || t.oid::regtype, coalesce(t.typacl, acldefault('T', t.typowner))
+    FROM pg_type t WHERE t.typnamespace = 'public'::regnamespace AND t.typtype IN ('e', 'd')
+    UNION ALL
+    SELECT 'default ' || d.defaclobjtype::text || ' in ' || coalesce(d.defaclnamespace::regnamespace::text, 'all'), d.defaclacl
+    FROM pg_default_acl d
+  ) o CROSS JOIN LATERAL aclexplode(o.acl) x
 ) facts ORDER BY line`
 
 func oracle(t *testing.T, db *sql.DB) string {

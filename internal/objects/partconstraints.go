@@ -10,8 +10,6 @@ import (
 // writes them as ALTER TABLE ONLY partition ADD CONSTRAINT).
 const PartitionConstraint Kind = "partition constraint"
 
-const classConstraint = 2606 // pg_constraint
-
 // partitionConstraintsQuery lists the partitions' own CHECK, FOREIGN KEY,
 // PRIMARY KEY and UNIQUE constraints, with the partition's oid and, for a
 // foreign key, the table it references ("schema.table", unquoted).

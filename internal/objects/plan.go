@@ -22,6 +22,7 @@ func Plan(current, desired Set, impact TableImpact) (before, after []Statement) 
 // are the statements to run after the transactional file, each in its own
 // transaction; none when existed is nil.
 func PlanOnline(current, desired Set, impact TableImpact, existed map[string]bool) (before, after, later []Statement) {
+	current, desired = withoutPlain(current, desired)
 	p := decide(current, desired, impact)
 	p.existed = existed
 	return p.before(), p.after(), p.later()
@@ -42,7 +43,9 @@ type planner struct {
 
 // impactable kinds break when a table or column under them changes.
 var impactable = map[Kind]bool{View: true, MaterializedView: true, Index: true, Trigger: true,
-	Partition: true, PartitionConstraint: true, Publication: true}
+	Partition: true, PartitionConstraint: true, Publication: true,
+	Policy: true, Constraint: true, RowSecurity: true, ColumnOptions: true, ReplicaIdentity: true, Clustering: true, Unlogged: true,
+	SequenceOptions: true, Grant: true, Revoke: true}
 
 // earlyKinds are created before the table changes, which may use them.
 var earlyKinds = map[Kind]bool{Extension: true, Sequence: true, Collation: true, Domain: true, Type: true,
@@ -62,6 +65,12 @@ func decide(current, desired Set, impact TableImpact) *planner {
 		case (id.Kind == Function || id.Kind == Procedure) && c.Signature == d.Signature:
 			p.replace[id] = true
 		case boundChanged(c, d):
+			p.alter[id] = true
+		case id.Kind == Policy && c.Signature == d.Signature:
+			p.alter[id] = true
+		case id.Kind == Constraint && constraintAlterable(c, d):
+			p.alter[id] = true
+		case id.Kind == Grant || id.Kind == Revoke:
 			p.alter[id] = true
 		default:
 			p.drop[id] = true
@@ -195,10 +204,16 @@ func (p *planner) after() []Statement {
 		case p.laterIndex(id):
 		case p.create[id]:
 			out = append(out, creates(id, d)...)
-		case p.alter[id]:
-			out = append(out, p.alterParts(id)...)
 		case p.replace[id]:
 			out = append(out, stmt("Replace", id, d.Create))
+		case p.alter[id] && id.Kind == Constraint:
+			out = append(out, alterConstraint(id, p.cur[id], d)...)
+		case p.alter[id] && (id.Kind == Grant || id.Kind == Revoke):
+			out = append(out, alterPrivileges(id, p.cur[id], d)...)
+		case p.alter[id] && d.Head != "":
+			out = append(out, p.alterParts(id)...)
+		case p.alter[id]:
+			out = append(out, stmt("Alter", id, d.Alter))
 		}
 	}
 	for _, id := range p.des.IDs() {
@@ -322,9 +337,10 @@ func String(stmts []Statement) string {
 // warnings: dropping them loses what they hold (a sequence's position, a
 // materialized view's rows).
 func Removed(current, desired Set) []ID {
+	current, desired = withoutPlain(current, desired)
 	var out []ID
 	for _, id := range current.IDs() {
-		if desired[id] == nil {
+		if desired[id] == nil && !settingKinds[id.Kind] { // a reset loses nothing
 			out = append(out, id)
 		}
 	}
@@ -358,4 +374,12 @@ func sameComments(c, d *Object) bool {
 		}
 	}
 	return true
+}
+
+// Same reports whether Plan has nothing to do between current and desired
+// when the tables do not change: the settings a fingerprint may not read
+// (a column's statistics target, say) count.
+func Same(current, desired Set) bool {
+	before, after := Plan(current, desired, TableImpact{})
+	return len(before)+len(after) == 0
 }

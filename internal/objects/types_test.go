@@ -227,7 +227,9 @@ func TestRead_Types(t *testing.T) {
 		CREATE PUBLICATION vendas FOR TABLE post;`)
 	var got []string
 	for _, id := range read(t, db).IDs() {
-		got = append(got, id.String())
+		if id.Kind != objects.Grant && id.Kind != objects.Revoke { // a fresh database's schema public has grants
+			got = append(got, id.String())
+		}
 	}
 	want := []string{`collation "public.ci"`, `domain "public.quantia"`, `text search configuration "public.busca"`,
 		`type "public.endereco"`, `type "public.faixa"`, `function "public.registra()"`, `function "public.rotulo(public.endereco)"`,
