@@ -391,6 +391,11 @@ CREATE INDEX vendas_canal_idx ON vendas (canal);
 		add: "CREATE VIEW vendas_do_ano AS SELECT id, unidades FROM vendas_2026;\n", want: planned},
 	{name: "partition comment changed", needs: featurePartitions, edits: []string{"'O ano corrente.'", "'Ano de 2026.'"}, want: planned},
 	{name: "partition's own check", needs: featurePartitions, add: "ALTER TABLE vendas_2026 ADD CONSTRAINT vendas_2026_canal_check CHECK (canal <> '');\n", want: planned},
+	// As pg_dump writes a serial column: its sequence created on its own,
+	// bigint and owned by no column.
+	{name: "sequence of a serial column created on its own", needs: featureSettings, add: `CREATE SEQUENCE public.cupons_id_seq START WITH 1 INCREMENT BY 1 NO MINVALUE NO MAXVALUE CACHE 1;
+CREATE TABLE public.cupons (id integer DEFAULT nextval('public.cupons_id_seq'::regclass) NOT NULL, codigo text);
+`, want: planned},
 	// As pg_dump writes a foreign key one partition holds of its own.
 	{name: "partition's own foreign key", needs: featurePartitions,
 		add: "ALTER TABLE ONLY vendas_2025 ADD CONSTRAINT vendas_2025_cliente_fkey FOREIGN KEY (unidades) REFERENCES clientes (id);\n", want: planned},

@@ -12,7 +12,7 @@ import (
 
 // realSchemas are the public schemas vendored in testdata/real (see its
 // README for their sources and licences).
-var realSchemas = []string{"temporal", "temporal-visibility"}
+var realSchemas = []string{"pagila", "temporal", "temporal-visibility"}
 
 // TestDiff_RealSchemas plans each vendored schema from an empty directory
 // and holds the plan to an oracle that shares no code with the engine:

@@ -20,7 +20,7 @@ const (
 )
 
 func (r *reader) settings(ctx context.Context, q Querier) error {
-	for _, fn := range []func(context.Context, Querier) error{r.rowSecurity, r.columnOptions, r.replicaIdentity, r.clustering, r.unlogged, r.sequenceOptions} {
+	for _, fn := range []func(context.Context, Querier) error{r.rowSecurity, r.columnOptions, r.replicaIdentity, r.clustering, r.unlogged, r.sequenceOptions, r.unownedSerials} {
 		if err := fn(ctx, q); err != nil {
 			return err
 		}
