@@ -216,41 +216,77 @@ func baseFile(n int) string {
 }
 
 // BenchmarkLint measures lint of one generated base file of 3,000
-// statements, with the peak heap it needed (target: 3 s and 100 MB on 2
-// cores), and lint --latest 1 of a one-statement file after that base:
+// statements (target: 3 s and 100 MB on 2 cores), interleaved with psql
+// running the same file in one transaction on a fresh database, the floor
+// of any check that runs it; the peak heap lint needed, sampled; and lint
+// --latest 1 of a one-statement file after that base:
 //
-//	go test -run '^$' -bench Lint -benchtime 3x ./internal/migration
+//	go test -run '^$' -bench Lint -benchtime 3x -count 3 ./internal/migration
 func BenchmarkLint(b *testing.B) {
 	ctx := context.Background()
 	p, path := newProject(b)
-	writeFile(b, filepath.Join(path, "20260101000000_base.sql"), baseFile(3000))
+	base := filepath.Join(path, "20260101000000_base.sql")
+	writeFile(b, base, baseFile(3000))
 	writeFile(b, filepath.Join(path, "20260102000000_next.sql"), "ALTER TABLE t1 ADD COLUMN extra text;\n")
 	if err := migration.Rehash(p.Dir); err != nil {
 		b.Fatal(err)
 	}
-	run := func(b *testing.B, opts migration.LintOptions) {
+	lint := func(b *testing.B, opts migration.LintOptions) (time.Duration, uint64) {
 		var peak uint64
-		done := make(chan struct{})
+		done, sampled := make(chan struct{}), make(chan struct{})
 		go func() {
+			defer close(sampled)
 			var ms runtime.MemStats
 			for {
+				runtime.ReadMemStats(&ms)
+				peak = max(peak, ms.HeapInuse)
 				select {
 				case <-done:
 					return
-				case <-time.After(20 * time.Millisecond):
-					runtime.ReadMemStats(&ms)
-					peak = max(peak, ms.HeapInuse)
+				case <-time.After(10 * time.Millisecond):
 				}
 			}
 		}()
-		for range b.N {
-			if _, err := p.Lint(ctx, opts); err != nil {
-				b.Fatal(err)
-			}
+		start := time.Now()
+		if _, err := p.Lint(ctx, opts); err != nil {
+			b.Fatal(err)
 		}
+		took := time.Since(start)
 		close(done)
-		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+		<-sampled
+		return took, peak
 	}
-	b.Run("base-3000-statements", func(b *testing.B) { run(b, migration.LintOptions{}) })
-	b.Run("latest-1-after-base", func(b *testing.B) { run(b, migration.LintOptions{Latest: 1}) })
+	b.Run("base-3000-statements-vs-psql", func(b *testing.B) {
+		psql, err := exec.LookPath("psql")
+		if err != nil {
+			b.Skip("psql not found")
+		}
+		var lintTime, psqlTime time.Duration
+		var peak uint64
+		for range b.N {
+			took, heap := lint(b, migration.LintOptions{Latest: 2})
+			lintTime, peak = lintTime+took, max(peak, heap)
+			cmd := exec.Command(psql, "--single-transaction", "-X", "-q", "-v", "ON_ERROR_STOP=1", "-d", dbtest.URL(b), "-f", base)
+			start := time.Now()
+			if out, err := cmd.CombinedOutput(); err != nil {
+				b.Fatalf("psql: %v\n%s", err, out)
+			}
+			psqlTime += time.Since(start)
+		}
+		n := float64(b.N)
+		b.ReportMetric(0, "ns/op")
+		b.ReportMetric(float64(lintTime.Milliseconds())/n, "lint-ms/op")
+		b.ReportMetric(float64(psqlTime.Milliseconds())/n, "psql-ms/op")
+		b.ReportMetric(float64(lintTime)/float64(psqlTime), "x-psql")
+		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
+	})
+	b.Run("latest-1-after-base", func(b *testing.B) {
+		var total time.Duration
+		for range b.N {
+			took, _ := lint(b, migration.LintOptions{Latest: 1})
+			total += took
+		}
+		b.ReportMetric(0, "ns/op")
+		b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "lint-ms/op")
+	})
 }

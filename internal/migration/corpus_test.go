@@ -353,11 +353,11 @@ CREATE TABLE precos_2025 PARTITION OF precos FOR VALUES FROM ('2025-01-01') TO (
 CREATE TABLE precos_antigos PARTITION OF precos FOR VALUES FROM (MINVALUE) TO ('2025-01-01');
 CREATE INDEX precos_produto_id_idx ON precos (produto_id);
 `, want: planned},
-	{name: "list partitioned table with a default partition added", needs: featurePartitions, add: `CREATE TABLE entregas (pedido_id bigint NOT NULL, uf char(2) NOT NULL, PRIMARY KEY (pedido_id, uf)) PARTITION BY LIST (uf);
-CREATE TABLE entregas_sul PARTITION OF entregas FOR VALUES IN ('PR', 'SC', 'RS');
-CREATE TABLE entregas_sudeste PARTITION OF entregas FOR VALUES IN ('SP', 'RJ', 'MG', 'ES');
-CREATE TABLE entregas_outras PARTITION OF entregas DEFAULT;
-COMMENT ON TABLE entregas_outras IS 'As demais UFs.';
+	{name: "list partitioned table with a default partition added", needs: featurePartitions, add: `CREATE TABLE fretes (pedido_id bigint NOT NULL, uf char(2) NOT NULL, PRIMARY KEY (pedido_id, uf)) PARTITION BY LIST (uf);
+CREATE TABLE fretes_sul PARTITION OF fretes FOR VALUES IN ('PR', 'SC', 'RS');
+CREATE TABLE fretes_sudeste PARTITION OF fretes FOR VALUES IN ('SP', 'RJ', 'MG', 'ES');
+CREATE TABLE fretes_outras PARTITION OF fretes DEFAULT;
+COMMENT ON TABLE fretes_outras IS 'As demais UFs.';
 `, want: planned},
 	{name: "hash partitioned table added", needs: featurePartitions, add: `CREATE TABLE eventos (id bigint NOT NULL, dados jsonb) PARTITION BY HASH (id);
 CREATE TABLE eventos_0 PARTITION OF eventos FOR VALUES WITH (MODULUS 2, REMAINDER 0);
