@@ -353,11 +353,11 @@ CREATE TABLE precos_2025 PARTITION OF precos FOR VALUES FROM ('2025-01-01') TO (
 CREATE TABLE precos_antigos PARTITION OF precos FOR VALUES FROM (MINVALUE) TO ('2025-01-01');
 CREATE INDEX precos_produto_id_idx ON precos (produto_id);
 `, want: planned},
-	{name: "list partitioned table with a default partition added", needs: featurePartitions, add: `CREATE TABLE fretes (pedido_id bigint NOT NULL, uf char(2) NOT NULL, PRIMARY KEY (pedido_id, uf)) PARTITION BY LIST (uf);
-CREATE TABLE fretes_sul PARTITION OF fretes FOR VALUES IN ('PR', 'SC', 'RS');
-CREATE TABLE fretes_sudeste PARTITION OF fretes FOR VALUES IN ('SP', 'RJ', 'MG', 'ES');
-CREATE TABLE fretes_outras PARTITION OF fretes DEFAULT;
-COMMENT ON TABLE fretes_outras IS 'As demais UFs.';
+	{name: "list partitioned table with a default partition added", needs: featurePartitions, add: `CREATE TABLE remessas_uf (pedido_id bigint NOT NULL, uf char(2) NOT NULL, PRIMARY KEY (pedido_id, uf)) PARTITION BY LIST (uf);
+CREATE TABLE remessas_uf_sul PARTITION OF remessas_uf FOR VALUES IN ('PR', 'SC', 'RS');
+CREATE TABLE remessas_uf_sudeste PARTITION OF remessas_uf FOR VALUES IN ('SP', 'RJ', 'MG', 'ES');
+CREATE TABLE remessas_uf_outras PARTITION OF remessas_uf DEFAULT;
+COMMENT ON TABLE remessas_uf_outras IS 'As demais UFs.';
 `, want: planned},
 	{name: "hash partitioned table added", needs: featurePartitions, add: `CREATE TABLE eventos (id bigint NOT NULL, dados jsonb) PARTITION BY HASH (id);
 CREATE TABLE eventos_0 PARTITION OF eventos FOR VALUES WITH (MODULUS 2, REMAINDER 0);
