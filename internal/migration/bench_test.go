@@ -274,6 +274,39 @@ func BenchmarkLint(b *testing.B) {
 		b.ReportMetric(float64(lintTime)/float64(psqlTime), "x-psql")
 		b.ReportMetric(float64(peak)/(1<<20), "peak-heap-MB")
 	})
+	// The inspection lint did before it was scoped, around every
+	// statement, against the scoped one, on a file small enough for the
+	// old way to finish: 300 statements.
+	b.Run("scoped-vs-whole-schema-300-statements", func(b *testing.B) {
+		small := func(all bool) *migration.Project {
+			q, dir := newProject(b)
+			migration.LintInspectAll(q, all)
+			writeFile(b, filepath.Join(dir, "20260101000000_base.sql"), baseFile(300))
+			if err := migration.Rehash(q.Dir); err != nil {
+				b.Fatal(err)
+			}
+			return q
+		}
+		scoped, whole := small(false), small(true)
+		var scopedTime, wholeTime time.Duration
+		for range b.N {
+			for _, c := range []struct {
+				p *migration.Project
+				t *time.Duration
+			}{{scoped, &scopedTime}, {whole, &wholeTime}} {
+				start := time.Now()
+				if _, err := c.p.Lint(ctx, migration.LintOptions{}); err != nil {
+					b.Fatal(err)
+				}
+				*c.t += time.Since(start)
+			}
+		}
+		n := float64(b.N)
+		b.ReportMetric(0, "ns/op")
+		b.ReportMetric(float64(scopedTime.Milliseconds())/n, "scoped-ms/op")
+		b.ReportMetric(float64(wholeTime.Milliseconds())/n, "whole-schema-ms/op")
+		b.ReportMetric(float64(wholeTime)/float64(scopedTime), "x-scoped")
+	})
 	b.Run("latest-1-after-base", func(b *testing.B) {
 		var total time.Duration
 		for range b.N {
