@@ -80,10 +80,12 @@ file adds FOREIGN KEY and CHECK constraints NOT VALID, and a second file,
 drops indexes CONCURRENTLY, validates the constraints, sets NOT NULL through a
 validated CHECK, and attaches UNIQUE and PRIMARY KEY constraints USING INDEX.
 --plain writes the plain form instead, in one file. When they agree it prints
-"no changes" and writes nothing. Views, functions, triggers, sequences and
-extensions are planned in the (first) file; it refuses schema files holding
-objects the engine cannot carry (domains, rules, policies…), naming each, and
-warns about every destructive change.
+"no changes" and writes nothing. What Atlas's engine ignores (views, functions,
+triggers, sequences, extensions, domains and types, partitions, policies,
+grants, column settings…) is planned from the catalog in the (first) file; it
+refuses what it cannot plan (rules, operators, exclusion constraints…), naming
+each, unless the directory already builds it, and warns about every
+destructive change.
 Every plan is verified by the schema fingerprint: the directory plus the planned
 file, replayed, must have exactly the fingerprint of the schema file loaded.
 Any fact that differs (a COLLATE change, say) fails the diff, writes nothing,
