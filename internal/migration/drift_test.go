@@ -52,6 +52,20 @@ func TestProject_Drift(t *testing.T) {
 		{"check replaced", `ALTER TABLE turmas DROP CONSTRAINT turmas_vagas_check, ADD CONSTRAINT turmas_vagas_check CHECK (vagas >= 0)`,
 			"constraint public.turmas.turmas_vagas_check", "definition",
 			"constraint public.turmas.turmas_vagas_check: definition CHECK ((vagas >= 0)) in the live database, definition CHECK ((vagas > 0)) in the migrations"},
+		// What drift once called in sync: publications, text search
+		// objects, grants, column settings, unlogged sequences.
+		{"publication added", `CREATE PUBLICATION alunos_pub WITH (publish = 'insert')`,
+			"publication alunos_pub", "", "publication alunos_pub: only in the live database"},
+		{"text search dictionary added", `CREATE TEXT SEARCH DICTIONARY simples (TEMPLATE = pg_catalog.simple)`,
+			"text search dictionary public.simples", "", "text search dictionary public.simples: only in the live database"},
+		{"grant", `GRANT SELECT ON alunos TO pg_read_all_data`,
+			"table public.alunos", "privileges", "pg_read_all_data"},
+		{"column statistics", `ALTER TABLE alunos ALTER COLUMN nome SET STATISTICS 500`,
+			"column public.alunos.nome", "statistics", "500"},
+		{"sequence unlogged", `CREATE SEQUENCE avulsa; ALTER SEQUENCE avulsa SET UNLOGGED`,
+			"sequence public.avulsa", "", "sequence public.avulsa: only in the live database"},
+		{"replica identity", `ALTER TABLE alunos REPLICA IDENTITY FULL`,
+			"table public.alunos", "replica identity", "full"},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
