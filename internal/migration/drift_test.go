@@ -62,7 +62,7 @@ func TestProject_Drift(t *testing.T) {
 			"table public.alunos", "privileges", "pg_read_all_data"},
 		{"column statistics", `ALTER TABLE alunos ALTER COLUMN nome SET STATISTICS 500`,
 			"column public.alunos.nome", "statistics", "500"},
-		{"sequence unlogged", `CREATE SEQUENCE avulsa; ALTER SEQUENCE avulsa SET UNLOGGED`,
+		{"unlogged sequence added", `CREATE UNLOGGED SEQUENCE avulsa`,
 			"sequence public.avulsa", "", "sequence public.avulsa: only in the live database"},
 		{"replica identity", `ALTER TABLE alunos REPLICA IDENTITY FULL`,
 			"table public.alunos", "replica identity", "full"},
