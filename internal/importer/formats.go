@@ -59,13 +59,15 @@ func readGolangMigrate(fsys fs.FS, entries []fs.DirEntry) (*History, error) {
 	return h, sortMigrations(h.Migrations)
 }
 
-// goose: "<version>_<name>.sql" with "-- +goose Up" / "-- +goose Down"
-// sections, "-- +goose StatementBegin" / "StatementEnd" around statements
-// holding semicolons, and "-- +goose NO TRANSACTION".
-func readGoose(fsys fs.FS, entries []fs.DirEntry) (*History, error) {
-	names, err := sqlFiles(entries, map[string]string{
-		".go": "a goose migration written in Go cannot be imported: rewrite it as SQL (or as a data migration in Go outside the directory)",
-	})
+// sections splits one file of a tool whose files hold an up and a down
+// section into the two (marker lines left out), saying whether the up
+// section runs outside a transaction.
+type sections func(name, text string) (up, down string, noTx bool, err error)
+
+// readSectioned reads the "<version>_<name>.sql" files of goose or dbmate,
+// each split by split; refuse lists other files the tool would read.
+func readSectioned(fsys fs.FS, entries []fs.DirEntry, tool string, refuse map[string]string, split sections) (*History, error) {
+	names, err := sqlFiles(entries, refuse)
 	if err != nil {
 		return nil, err
 	}
@@ -73,23 +75,19 @@ func readGoose(fsys fs.FS, entries []fs.DirEntry) (*History, error) {
 	for _, name := range names {
 		m := versioned.FindStringSubmatch(name)
 		if m == nil {
-			return nil, &Error{File: name, Msg: "not a goose file name (<version>_<name>.sql)"}
+			return nil, &Error{File: name, Msg: "not a " + tool + " file name (<version>_<name>.sql)"}
 		}
 		text, err := readFile(fsys, name)
 		if err != nil {
 			return nil, err
 		}
-		up, down, noTx, stmts, err := gooseSections(name, text)
+		up, down, noTx, err := split(name, text)
 		if err != nil {
 			return nil, err
 		}
 		mig, err := newMigration(name, m[1], m[2], up, noTx)
 		if err != nil {
 			return nil, err
-		}
-		if mig.Statements != stmts {
-			return nil, &Error{File: name, Msg: fmt.Sprintf("goose splits the up section into %d statement(s), apply would split it into %d: "+
-				"put each statement holding a semicolon of its own inside a dollar-quoted body", stmts, mig.Statements)}
 		}
 		if down != "" {
 			mig.Down, mig.DownSource = down, name
@@ -98,6 +96,27 @@ func readGoose(fsys fs.FS, entries []fs.DirEntry) (*History, error) {
 		h.Migrations = append(h.Migrations, mig)
 	}
 	return h, sortMigrations(h.Migrations)
+}
+
+// goose: "<version>_<name>.sql" with "-- +goose Up" / "-- +goose Down"
+// sections, "-- +goose StatementBegin" / "StatementEnd" around statements
+// holding semicolons, and "-- +goose NO TRANSACTION".
+func readGoose(fsys fs.FS, entries []fs.DirEntry) (*History, error) {
+	return readSectioned(fsys, entries, "goose", map[string]string{
+		".go": "a goose migration written in Go cannot be imported: rewrite it as SQL (or as a data migration in Go outside the directory)",
+	}, func(name, text string) (string, string, bool, error) {
+		up, down, noTx, stmts, err := gooseSections(name, text)
+		if err != nil {
+			return "", "", false, err
+		}
+		// Apply splits statements with Atlas's scanner: it must see the
+		// statements goose sees.
+		if split, err := migrate.Stmts(up); err == nil && len(split) != stmts {
+			return "", "", false, &Error{File: name, Msg: fmt.Sprintf("goose splits the up section into %d statement(s), apply would split it into %d: "+
+				"put each statement holding a semicolon of its own inside a dollar-quoted body", stmts, len(split))}
+		}
+		return up, down, noTx, nil
+	})
 }
 
 // gooseMarker reads a goose annotation line: "-- +goose Up" and the like,
@@ -197,35 +216,7 @@ func endsStatement(line string) bool {
 var dbmateMarker = regexp.MustCompile(`^--\s*migrate:(up|down)(.*)$`)
 
 func readDbmate(fsys fs.FS, entries []fs.DirEntry) (*History, error) {
-	names, err := sqlFiles(entries, nil)
-	if err != nil {
-		return nil, err
-	}
-	h := &History{}
-	for _, name := range names {
-		m := versioned.FindStringSubmatch(name)
-		if m == nil {
-			return nil, &Error{File: name, Msg: "not a dbmate file name (<version>_<name>.sql)"}
-		}
-		text, err := readFile(fsys, name)
-		if err != nil {
-			return nil, err
-		}
-		up, down, noTx, err := dbmateSections(name, text)
-		if err != nil {
-			return nil, err
-		}
-		mig, err := newMigration(name, m[1], m[2], up, noTx)
-		if err != nil {
-			return nil, err
-		}
-		if down != "" {
-			mig.Down, mig.DownSource = down, name
-			h.Aside = append(h.Aside, Aside{Source: name, Why: "down section of " + name})
-		}
-		h.Migrations = append(h.Migrations, mig)
-	}
-	return h, sortMigrations(h.Migrations)
+	return readSectioned(fsys, entries, "dbmate", nil, dbmateSections)
 }
 
 func dbmateSections(name, text string) (up, down string, noTx bool, err error) {
