@@ -530,3 +530,42 @@ func runBaseline(ctx context.Context, c *cli, pos []string) error {
 	}
 	return nil
 }
+
+// errCompat is returned by "compat" when a query breaks.
+var errCompat = errors.New("a query breaks across the deploy")
+
+func runCompat(ctx context.Context, c *cli, pos []string) error {
+	if len(pos) > 0 {
+		return exit.Usagef("compat takes no arguments (the revision goes in --base)")
+	}
+	if c.base == "" {
+		return exit.Usagef("compat needs --base REV, the git revision of the release still running")
+	}
+	p, err := c.project(false)
+	if err != nil {
+		return err
+	}
+	res, err := p.Compat(ctx, migration.CompatOptions{Base: c.base, Queries: c.queries})
+	if err != nil {
+		return err
+	}
+	if c.json {
+		err = c.printJSON(res)
+	} else {
+		for _, b := range res.Problems {
+			where := ""
+			if b.File != "" {
+				where = " after " + b.File
+			}
+			fmt.Fprintf(c.stdout, "%s (%s): %s%s: %s\n  fix: %s\n", b.Query, b.Source, b.Side, where, b.Problem, b.Fix)
+		}
+		if res.OK() {
+			fmt.Fprintf(c.stdout, "compat: %d queries of %s prepared on the new schema after each pending file, %d new ones on its schema; none breaks\n",
+				res.Old, c.base, res.New)
+		}
+	}
+	if err == nil && !res.OK() {
+		err = errCompat
+	}
+	return err
+}

@@ -62,6 +62,7 @@ type cli struct {
 	json                     bool
 	format                   string
 	from, version            string
+	base, queries            string
 	to                       string
 	latest                   int
 
@@ -226,6 +227,25 @@ written in one transaction under the migration lock; --dry-run writes nothing.`,
 		},
 		run:  runBaseline,
 		uses: usesURL | usesDevURL | usesJSON | usesLive,
+	},
+	{
+		name: "compat", args: "--base REV", summary: "check that the previous release's queries survive the pending migrations (rolling deploys)",
+		help: `During a rolling deploy the old release serves queries against the migrated
+schema, and the new one may serve against the old. compat builds the schema of the
+git revision --base (its migration directory, read with git) on a scratch
+database, prepares the new release's queries there, then applies the newer
+migration files one by one and prepares the old release's queries after each.
+The queries are the SQL sqlc generated (--queries, default db), the old ones read
+from the revision with git. A query PostgreSQL refuses (a dropped or renamed
+column, SQLSTATE 42703; an ambiguous one, 42702) or whose result columns change
+type is reported with its queries file and line, the migration file that breaks
+it and the expand/contract fix. Exit 1 on a break. Changes nothing.`,
+		flags: func(fs *flag.FlagSet, c *cli) {
+			fs.StringVar(&c.base, "base", "", "git `REV` of the release still running (a tag or commit)")
+			fs.StringVar(&c.queries, "queries", "db", "`DIR` of sqlc's generated Go, relative to the repository root")
+		},
+		run:  runCompat,
+		uses: usesDevURL | usesJSON,
 	},
 	{
 		name: "hash", summary: "rewrite atlas.sum after editing a file by hand",
