@@ -317,3 +317,32 @@ func BenchmarkLint(b *testing.B) {
 		b.ReportMetric(float64(total.Milliseconds())/float64(b.N), "lint-ms/op")
 	})
 }
+
+// BenchmarkCompat measures compat of this repository's queries (every
+// table's) against the commit of its migration history, interleaved with
+// diff --check of the same project, in sync:
+//
+//	go test -run '^$' -bench Compat -benchtime 5x -count 3 ./internal/migration
+func BenchmarkCompat(b *testing.B) {
+	ctx := context.Background()
+	dir, err := migration.OpenDir(filepath.Join("..", "..", "db", "migrations"), false)
+	if err != nil {
+		b.Fatal(err)
+	}
+	p := &migration.Project{Dir: dir, Schema: filepath.Join("..", "..", "schema.sql"), DevURL: dbtest.ServerURL(b, "postgres")}
+	var compat, check time.Duration
+	for range b.N {
+		start := time.Now()
+		res, err := p.Compat(ctx, migration.CompatOptions{Base: "5239247"})
+		if err != nil || !res.OK() || res.Old == 0 {
+			b.Fatalf("compat = %+v, %v", res, err)
+		}
+		compat += time.Since(start)
+		check += timedInSync(b, p)
+	}
+	n := float64(b.N)
+	b.ReportMetric(0, "ns/op")
+	b.ReportMetric(float64(compat.Milliseconds())/n, "compat-ms/op")
+	b.ReportMetric(float64(check.Milliseconds())/n, "diff-check-ms/op")
+	b.ReportMetric(float64(compat)/float64(check), "x-diff-check")
+}
