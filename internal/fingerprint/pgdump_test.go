@@ -3,9 +3,6 @@ package fingerprint_test
 import (
 	"context"
 	"database/sql"
-	"errors"
-	"os"
-	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -143,7 +140,7 @@ func TestRead_EveryKindPgDumpWrites(t *testing.T) {
 	ctx := context.Background()
 	url, restoredURL := dbtest.URL(t), dbtest.URL(t)
 	db, restored := testkit.OpenSQL(t, url), testkit.OpenSQL(t, restoredURL)
-	pgDump, pgRestore := dumpBinaries(t, db)
+	pgDump, pgRestore := dumpBinaries(t)
 	var citext bool
 	if err := db.QueryRowContext(ctx, "SELECT EXISTS (SELECT FROM pg_available_extensions WHERE name = 'citext')").Scan(&citext); err != nil {
 		t.Fatal(err)
@@ -162,8 +159,8 @@ func TestRead_EveryKindPgDumpWrites(t *testing.T) {
 	}
 
 	dump := filepath.Join(t.TempDir(), "schema.dump")
-	run(t, pgDump, "--schema-only", "--format=custom", "--file="+dump, "--dbname="+url)
-	entries := tocEntries(t, run(t, pgRestore, "--list", dump))
+	testkit.Run(t, pgDump, "--schema-only", "--format=custom", "--file="+dump, "--dbname="+url)
+	entries := tocEntries(t, testkit.Run(t, pgRestore, "--list", dump))
 
 	var descs []string
 	for _, e := range entries {
@@ -188,7 +185,7 @@ func TestRead_EveryKindPgDumpWrites(t *testing.T) {
 		}
 	}
 
-	run(t, pgRestore, "--exit-on-error", "--dbname="+restoredURL, dump)
+	testkit.Run(t, pgRestore, "--exit-on-error", "--dbname="+restoredURL, dump)
 	if got := read(t, restored); got.String() != fp.String() {
 		t.Errorf("the restored database's fingerprint differs:\n%s", describeAll(fingerprint.Diff(fp, got)))
 	}
@@ -197,30 +194,11 @@ func TestRead_EveryKindPgDumpWrites(t *testing.T) {
 	}
 }
 
-// dumpBinaries returns pg_dump and pg_restore of the test server's own
-// installation, or skips the test when they are absent.
-func dumpBinaries(t *testing.T, db *sql.DB) (pgDump, pgRestore string) {
+// dumpBinaries returns pg_dump and pg_restore of the installed
+// PostgreSQL, or skips the test when they are absent.
+func dumpBinaries(t *testing.T) (pgDump, pgRestore string) {
 	t.Helper()
-	var bindir string
-	if err := db.QueryRowContext(context.Background(), "SELECT setting FROM pg_config WHERE name = 'BINDIR'").Scan(&bindir); err != nil {
-		t.Fatal(err)
-	}
-	pgDump, pgRestore = filepath.Join(bindir, "pg_dump"), filepath.Join(bindir, "pg_restore")
-	for _, p := range []string{pgDump, pgRestore} {
-		if _, err := os.Stat(p); errors.Is(err, os.ErrNotExist) {
-			t.Skipf("%s is not installed next to the server binaries", p)
-		}
-	}
-	return pgDump, pgRestore
-}
-
-func run(t *testing.T, name string, args ...string) string {
-	t.Helper()
-	out, err := exec.Command(name, args...).CombinedOutput()
-	if err != nil {
-		t.Fatalf("%s: %v\n%s", filepath.Base(name), err, out)
-	}
-	return string(out)
+	return testkit.ClientTool(t, "pg_dump"), testkit.ClientTool(t, "pg_restore")
 }
 
 // tocEntry is a line of pg_restore --list: "3552; 0 0 ACL - SCHEMA app postgres".

@@ -4,10 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"os"
-	"os/exec"
-	"path/filepath"
-	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -62,13 +58,13 @@ ALTER TABLE medidas ADD COLUMN unidade text;
 // rows. Every index must end valid, every partition's index attached.
 func TestDiff_partitionsPgDump(t *testing.T) {
 	t.Parallel()
-	pgDump := pgDumpPath(t)
+	testkit.ClientTool(t, "pg_dump") // skips the test when there is none
 	t.Run("from empty", func(t *testing.T) {
 		t.Parallel()
 		p, _ := newProject(t)
 		writeFile(t, p.Schema, partitionedBase)
 		url := diffApplied(t, p, migration.DiffOptions{})
-		sameDump(t, pgDump, url, loadSchema(t, p))
+		sameDump(t, url, loadSchema(t, p))
 	})
 	for _, plain := range []bool{false, true} {
 		name := "online"
@@ -89,7 +85,7 @@ INSERT INTO medidas (estacao_id, medido_em, valor) VALUES (1, '2025-03-01', 1), 
 			if _, err := p.Apply(context.Background(), url, migration.ApplyOptions{}); err != nil {
 				t.Fatalf("apply: %v", err)
 			}
-			sameDump(t, pgDump, url, loadSchema(t, p))
+			sameDump(t, url, loadSchema(t, p))
 			allIndexesAttached(t, url)
 			testkit.Exec(t, testkit.Session(t, url, "rows"), `INSERT INTO medidas (estacao_id, medido_em, valor, regiao) VALUES (1, '2026-01-15', 2, 'sul'), (1, '2026-03-01', 5, 'sul'), (1, '2026-03-01', 6, 'norte')`)
 			got := testkit.Lines(t, testkit.OpenSQL(t, url), `SELECT tableoid::regclass::text || ' ' || valor FROM medidas ORDER BY valor`)
@@ -277,59 +273,15 @@ WHERE c.relispartition AND NOT EXISTS (
 	}
 }
 
-// pgDumpPath returns the pg_dump of the installed PostgreSQL, skipping the
-// test when there is none.
-func pgDumpPath(t *testing.T) string {
-	t.Helper()
-	if path, err := exec.LookPath("pg_dump"); err == nil {
-		return path
-	}
-	if out, err := exec.Command("pg_config", "--bindir").Output(); err == nil {
-		if path := filepath.Join(strings.TrimSpace(string(out)), "pg_dump"); isFile(path) {
-			return path
-		}
-	}
-	dirs, _ := filepath.Glob("/usr/lib/postgresql/*/bin/pg_dump")
-	if len(dirs) == 0 {
-		t.Skip("no pg_dump found (PATH, pg_config --bindir, /usr/lib/postgresql/*/bin)")
-	}
-	return dirs[len(dirs)-1]
-}
-
-func isFile(path string) bool {
-	st, err := os.Stat(path)
-	return err == nil && st.Mode().IsRegular()
-}
-
-// dumpNoise matches what differs between two dumps of the same schema: the
-// \restrict keys of recent pg_dump releases, comments, SET lines and blank
-// lines.
-var dumpNoise = regexp.MustCompile(`(?m)^(\\(un)?restrict .*|--.*|SET .*|SELECT pg_catalog\.set_config.*|)\n`)
-
 // sameDump fails unless pg_dump --schema-only prints the same schema for
 // the databases at a and b, the revisions schema left out.
-func sameDump(t *testing.T, pgDump, a, b string) {
+func sameDump(t *testing.T, a, b string) {
 	t.Helper()
-	da, db := schemaDump(t, pgDump, a), schemaDump(t, pgDump, b)
+	da, db := testkit.SchemaDump(t, a, "--no-privileges"), testkit.SchemaDump(t, b, "--no-privileges")
 	if da != db {
-		t.Fatalf("pg_dump differs:\n--- plan\n%s\n--- schema file\n%s", da, db)
+		t.Fatalf("pg_dump differs:\n%s", lineDiff(db, da))
 	}
 	if !strings.Contains(da, "PARTITION OF") && !strings.Contains(da, "ATTACH PARTITION") {
 		t.Fatalf("pg_dump shows no partition:\n%s", da)
 	}
-}
-
-func schemaDump(t *testing.T, pgDump, url string) string {
-	t.Helper()
-	cmd := exec.Command(pgDump, "--schema-only", "--no-owner", "--no-privileges",
-		"--exclude-schema=atlas_schema_revisions", "--dbname="+url)
-	out, err := cmd.Output()
-	if err != nil {
-		var stderr string
-		if ee, ok := err.(*exec.ExitError); ok {
-			stderr = string(ee.Stderr)
-		}
-		t.Fatalf("pg_dump: %v\n%s", err, stderr)
-	}
-	return dumpNoise.ReplaceAllString(string(out), "")
 }
