@@ -83,6 +83,9 @@ func (p *Project) Compat(ctx context.Context, opts CompatOptions) (*CompatResult
 		return nil, err
 	}
 	root = strings.TrimSpace(root)
+	if _, err := gitOut(root, "rev-parse", "--verify", "--quiet", opts.Base+"^{commit}"); err != nil {
+		return nil, fmt.Errorf("%s is not a commit of the repository at %s", opts.Base, root)
+	}
 	if opts.Queries == "" {
 		opts.Queries = "db"
 	}
@@ -96,7 +99,7 @@ func (p *Project) Compat(ctx context.Context, opts CompatOptions) (*CompatResult
 	}
 	oldFiles, err := filesAt(root, opts.Base, filepath.ToSlash(relDir))
 	if err != nil {
-		return nil, err
+		return nil, fmt.Errorf("reading the migration directory %s at %s: %w", filepath.ToSlash(relDir), opts.Base, err)
 	}
 	newFiles, err := dirFiles(p.Dir)
 	if err != nil {

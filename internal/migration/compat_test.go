@@ -130,3 +130,12 @@ func TestProject_Compat(t *testing.T) {
 		})
 	}
 }
+
+func TestProject_Compat_badBase(t *testing.T) {
+	t.Parallel()
+	p := compatRepo(t, "CREATE TABLE posts (id bigint);", "PostGet: SELECT id FROM posts", "", "PostGet: SELECT id FROM posts")
+	_, err := p.Compat(context.Background(), migration.CompatOptions{Base: "v9"})
+	if err == nil || !strings.Contains(err.Error(), "v9 is not a commit of the repository") {
+		t.Fatalf("compat --base v9 = %v; want the revision named as unknown", err)
+	}
+}
