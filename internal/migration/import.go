@@ -74,20 +74,47 @@ func (p *Project) Import(ctx context.Context, src fs.FS, format importer.Format)
 	if res.Aside == nil {
 		res.Aside = []importer.Aside{}
 	}
-	for i, f := range converted {
-		if err := p.Dir.WriteFile(f.Name, f.Content); err != nil {
-			return nil, fmt.Errorf("writing %s: %w", f.Name, err)
-		}
-		m := h.Migrations[i]
-		res.Files = append(res.Files, ImportedFile{Name: f.Name, Source: m.Source, Statements: m.Statements, NoTx: m.NoTx})
+	for i, m := range h.Migrations {
+		res.Files = append(res.Files, ImportedFile{Name: converted[i].Name, Source: m.Source, Statements: m.Statements, NoTx: m.NoTx})
 	}
-	if err := writeAside(local.Path(), h); err != nil {
-		return nil, err
-	}
-	if err := Rehash(p.Dir); err != nil {
+	if err := writeImport(local.Path(), p.Dir, h, converted); err != nil {
 		return nil, err
 	}
 	return res, nil
+}
+
+// writeImport writes the converted files, the down parts and atlas.sum
+// into dir; when any write fails it removes what it wrote, and only that,
+// leaving the directory as it was.
+func writeImport(path string, dir migrate.Dir, h *importer.History, converted []importer.File) (err error) {
+	_, statErr := os.Lstat(filepath.Join(path, ImportDownDir))
+	downExisted := statErr == nil
+	defer func() {
+		if err != nil {
+			for _, f := range converted {
+				os.Remove(filepath.Join(path, f.Name))
+			}
+			os.Remove(filepath.Join(path, migrate.HashFileName))
+			if downExisted {
+				return // it is the user's, and writing the down parts into it failed first
+			}
+			for _, m := range h.Migrations {
+				if m.Down != "" {
+					os.Remove(filepath.Join(path, ImportDownDir, m.DownSource))
+				}
+			}
+			os.Remove(filepath.Join(path, ImportDownDir))
+		}
+	}()
+	for _, f := range converted {
+		if err := dir.WriteFile(f.Name, f.Content); err != nil {
+			return fmt.Errorf("writing %s: %w", f.Name, err)
+		}
+	}
+	if err := writeAside(path, h); err != nil {
+		return err
+	}
+	return Rehash(dir)
 }
 
 // writeAside copies the down parts into ImportDownDir, each under its

@@ -173,6 +173,25 @@ DROP TABLE breakdown;
 		}
 	})
 
+	t.Run("a failed write leaves the directory as it was", func(t *testing.T) {
+		t.Parallel()
+		p, path := newProject(t)
+		// A file of the user's where the down parts would go: keeping them
+		// aside fails, after the migration files were written.
+		writeFile(t, filepath.Join(path, migration.ImportDownDir), "the user's notes\n")
+		_, err := p.Import(ctx, os.DirFS(filepath.Join("testdata", "real", "openfga-goose")), importer.Goose)
+		if err == nil {
+			t.Fatal("import succeeded with down/ a file")
+		}
+		entries, _ := os.ReadDir(path)
+		if len(entries) != 1 || entries[0].Name() != migration.ImportDownDir {
+			t.Fatalf("after the failed import the directory holds %v; want only the user's file", entries)
+		}
+		if b, _ := os.ReadFile(filepath.Join(path, migration.ImportDownDir)); string(b) != "the user's notes\n" {
+			t.Errorf("the user's file was changed: %q", b)
+		}
+	})
+
 	t.Run("refused: a directory that holds migrations", func(t *testing.T) {
 		t.Parallel()
 		p, _ := withHistory(t)
