@@ -11,6 +11,7 @@ import (
 	"path/filepath"
 	"regexp"
 	"sort"
+	"strconv"
 	"strings"
 
 	"ariga.io/atlas/sql/migrate"
@@ -37,6 +38,10 @@ type CompatResult struct {
 	Old      int           `json:"old_queries"`
 	New      int           `json:"new_queries"`
 	Problems []CompatBreak `json:"problems"`
+	// NotRun names the old queries whose sample values fail on the old
+	// schema already (a CHECK they do not meet, say), with the SQLSTATE:
+	// they are prepared after each file but not run to the end.
+	NotRun []string `json:"not_run"`
 }
 
 // OK reports whether no query breaks.
@@ -58,9 +63,12 @@ type CompatBreak struct {
 	Fix  string `json:"fix"`
 }
 
-// query is one query sqlc generated.
+// query is one query sqlc generated: its SQL, or for a :copyfrom the
+// table and columns it copies into.
 type query struct {
 	name, sql, source string // source: queries/<file>.sql:line
+	copyTable         []string
+	copyCols          []string
 }
 
 // Compat checks a rolling deploy: while it runs, the release at
@@ -109,15 +117,16 @@ func (p *Project) Compat(ctx context.Context, opts CompatOptions) (*CompatResult
 	if err != nil {
 		return nil, err
 	}
-	oldQueries, err := queriesAt(root, opts.Base, opts.Queries)
+	oldQueries, oldGo, err := queriesAt(root, opts.Base, opts.Queries)
 	if err != nil {
 		return nil, err
 	}
-	newQueries, err := queriesAt(root, "", opts.Queries)
+	newQueries, _, err := queriesAt(root, "", opts.Queries)
 	if err != nil {
 		return nil, err
 	}
-	res := &CompatResult{Base: opts.Base, Problems: []CompatBreak{}, Old: len(oldQueries), New: len(newQueries)}
+	oldTypes := scanTypes(oldGo)
+	res := &CompatResult{Base: opts.Base, Problems: []CompatBreak{}, NotRun: []string{}, Old: len(oldQueries), New: len(newQueries)}
 	err = p.withScratchDB(ctx, func(d *scratchDB) error {
 		if err := d.replay(ctx, oldFiles); err != nil {
 			return fmt.Errorf("building the schema of %s: %w", opts.Base, err)
@@ -126,45 +135,25 @@ func (p *Project) Compat(ctx context.Context, opts CompatOptions) (*CompatResult
 		if err != nil {
 			return err
 		}
-		conn, err := pgx.Connect(ctx, url)
-		if err != nil {
-			return fmt.Errorf("connecting to the scratch database: %w", err)
-		}
-		defer conn.Close(context.WithoutCancel(ctx))
-		for _, q := range newQueries {
-			if _, err := prepare(ctx, conn, q); err != nil {
-				res.Problems = append(res.Problems, breakOf(q, "new query on the old schema", "", err))
+		c := &compatRun{res: res, oldTypes: oldTypes, before: map[string]string{}}
+		for _, conn := range []**pgx.Conn{&c.conn, &c.run.conn} {
+			if *conn, err = pgx.Connect(ctx, url); err != nil {
+				return fmt.Errorf("connecting to the scratch database: %w", err)
 			}
+			defer (*conn).Close(context.WithoutCancel(ctx))
 		}
-		before := map[string][]uint32{}
-		for _, q := range oldQueries {
-			if types, err := prepare(ctx, conn, q); err == nil {
-				before[q.name] = types
-			}
+		if err := c.start(ctx, oldQueries, newQueries); err != nil {
+			return err
 		}
 		for _, f := range pending {
 			if err := d.replay(ctx, []migrate.File{f}); err != nil {
 				return err
 			}
-			for _, q := range oldQueries {
-				was, ok := before[q.name]
-				if !ok {
-					continue // already broken, or broken before
-				}
-				types, err := prepare(ctx, conn, q)
-				switch {
-				case err != nil:
-					res.Problems = append(res.Problems, breakOf(q, "old query on the new schema", f.Name(), err))
-					delete(before, q.name)
-				case !sameTypes(was, types):
-					res.Problems = append(res.Problems, CompatBreak{Query: q.name, Side: "old query on the new schema", Source: q.source, File: f.Name(),
-						Problem: "a result column changes type, which the old release's Go code scans into the old type",
-						Fix:     "add a column of the new type beside the old one, backfill it, and drop the old one once the old release is gone"})
-					delete(before, q.name)
-				}
+			if err := c.after(ctx, f.Name()); err != nil {
+				return err
 			}
 		}
-		return nil
+		return c.finish(ctx)
 	})
 	if err != nil {
 		return nil, err
@@ -176,18 +165,273 @@ func (p *Project) Compat(ctx context.Context, opts CompatOptions) (*CompatResult
 	return res, nil
 }
 
-// prepare prepares q on conn, unnamed, and returns its result columns'
-// type oids.
-func prepare(ctx context.Context, conn *pgx.Conn, q query) ([]uint32, error) {
-	sd, err := conn.PgConn().Prepare(ctx, "", q.sql, nil)
+const (
+	oldSide = "old query on the new schema"
+	newSide = "new query on the old schema"
+)
+
+// compatRun is one run of Compat on its scratch database: conn prepares
+// (unnamed), run executes as the releases do.
+type compatRun struct {
+	res      *CompatResult
+	conn     *pgx.Conn
+	run      runner
+	oldTypes map[string][]string // Go scan types of the old release
+	old      []*running          // the old release's queries that have not broken
+	new      []*running
+	// before is what each old query (by SQL) gave on the old schema.
+	before map[string]string
+}
+
+// running is a query of a release as it runs: prepared as stmt on the
+// runner's connection, with the values it is run with and what that gave.
+type running struct {
+	query
+	stmt    string
+	values  [][]byte
+	outcome string // SQLSTATE, "" when it ran
+	refusal *pgconn.PgError
+	types   []uint32    // result column types
+	notNull []attribute // result columns that were NOT NULL, with a Go type that refuses NULL
+}
+
+// attribute is a table's column as a result field names it.
+type attribute struct {
+	rel uint32
+	num int16
+}
+
+// start prepares and runs both releases' queries on the old schema.
+func (c *compatRun) start(ctx context.Context, oldQueries, newQueries []query) error {
+	if err := c.run.reseed(ctx); err != nil {
+		return err
+	}
+	for i, q := range newQueries {
+		r, pe, err := c.begin(ctx, q, fmt.Sprintf("compat_new_%d", i))
+		switch {
+		case err != nil:
+			return err
+		case pe != nil:
+			c.res.Problems = append(c.res.Problems, breakOf(q, newSide, "", pe))
+		default:
+			c.new = append(c.new, &r.running)
+		}
+	}
+	nullable, err := c.nullability(ctx)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	types := make([]uint32, len(sd.Fields))
-	for i, f := range sd.Fields {
-		types[i] = f.DataTypeOID
+	for i, q := range oldQueries {
+		r, pe, err := c.begin(ctx, q, fmt.Sprintf("compat_old_%d", i))
+		if err != nil {
+			return err
+		}
+		if pe != nil {
+			continue // broken already: not the deploy's doing
+		}
+		for j, t := range c.oldTypes[q.name] {
+			if j < len(r.fields) && r.fields[j].rel != 0 && refusesNull(t) && nullable[r.fields[j]] == "" {
+				r.notNull = append(r.notNull, r.fields[j])
+			}
+		}
+		c.old = append(c.old, &r.running)
+		c.before[q.sql] = r.outcome
+		if !ignoredOutcome(r.outcome) {
+			c.res.NotRun = append(c.res.NotRun, fmt.Sprintf("%s (%s): %s", q.name, q.source, breakOf(q, oldSide, "", r.refusal).Problem))
+		}
 	}
-	return types, nil
+	return nil
+}
+
+// begun is a query prepared and run once, with its result fields.
+type begun struct {
+	running
+	fields []attribute
+}
+
+// begin prepares q on both connections and runs it; pe is PostgreSQL's
+// refusal (a prepare, or a COPY that fails on a missing column).
+func (c *compatRun) begin(ctx context.Context, q query, stmt string) (*begun, *pgconn.PgError, error) {
+	r := &begun{running: running{query: q, stmt: stmt}}
+	var oids []uint32
+	if q.copyTable != nil {
+		var err error
+		if oids, err = c.run.copyTypes(ctx, q); err != nil {
+			return nil, nil, err
+		}
+	} else {
+		sd, err := c.conn.PgConn().Prepare(ctx, "", q.sql, nil)
+		if pe := pgError(err); pe != nil {
+			return nil, pe, nil
+		} else if err != nil {
+			return nil, nil, err
+		}
+		for _, f := range sd.Fields {
+			r.types = append(r.types, f.DataTypeOID)
+			r.fields = append(r.fields, attribute{f.TableOID, int16(f.TableAttributeNumber)})
+		}
+		if _, err := c.run.conn.PgConn().Prepare(ctx, stmt, q.sql, nil); err != nil {
+			return nil, nil, err
+		}
+		oids = sd.ParamOIDs
+	}
+	var err error
+	if r.values, err = c.run.values(ctx, oids); err != nil {
+		return nil, nil, err
+	}
+	pe, err := c.run.exec(ctx, q, stmt, r.values)
+	if err != nil {
+		return nil, nil, err
+	}
+	if q.copyTable != nil && pe != nil && strings.HasPrefix(pe.Code, "42") {
+		return nil, pe, nil
+	}
+	r.outcome, r.refusal = code(pe), pe
+	return r, nil, nil
+}
+
+// after checks the old release's queries once file has been applied.
+func (c *compatRun) after(ctx context.Context, file string) error {
+	if err := c.run.reseed(ctx); err != nil {
+		return err
+	}
+	nullable, err := c.nullability(ctx)
+	if err != nil {
+		return err
+	}
+	alive := c.old[:0]
+	for _, r := range c.old {
+		broke := len(c.res.Problems)
+		if err := c.check(ctx, r, file, nullable); err != nil {
+			return err
+		}
+		if len(c.res.Problems) == broke {
+			alive = append(alive, r)
+		}
+	}
+	c.old = alive
+	return nil
+}
+
+// check reports how r breaks on the schema after file.
+func (c *compatRun) check(ctx context.Context, r *running, file string, nullable map[attribute]string) error {
+	broken := func(b CompatBreak) { c.res.Problems = append(c.res.Problems, b) }
+	if r.copyTable == nil {
+		sd, err := c.conn.PgConn().Prepare(ctx, "", r.sql, nil)
+		if pe := pgError(err); pe != nil {
+			broken(breakOf(r.query, oldSide, file, pe))
+			return nil
+		} else if err != nil {
+			return err
+		}
+		types := make([]uint32, len(sd.Fields))
+		for i, f := range sd.Fields {
+			types[i] = f.DataTypeOID
+		}
+		if !sameTypes(r.types, types) {
+			broken(CompatBreak{Query: r.name, Side: oldSide, Source: r.source, File: file,
+				Problem: "a result column changes type, which the old release's Go code scans into the old type",
+				Fix:     "add a column of the new type beside the old one, backfill it, and drop the old one once the old release is gone"})
+			return nil
+		}
+		for _, a := range r.notNull {
+			if col := nullable[a]; col != "" {
+				broken(CompatBreak{Query: r.name, Side: oldSide, Source: r.source, File: file,
+					Problem: fmt.Sprintf("%s becomes nullable, and the old release scans it into a Go type that refuses NULL: the first NULL fails the query", col),
+					Fix:     "keep the column NOT NULL until the old release is gone, after a release that scans it into a nullable type"})
+				return nil
+			}
+		}
+	}
+	pe, err := c.run.exec(ctx, r.query, r.stmt, r.values)
+	if err != nil {
+		return err
+	}
+	if code(pe) == "0A000" {
+		broken(breakOf(r.query, oldSide, file, pe))
+		// pgx prepares the statement again after the failure; so do we.
+		if err := c.run.conn.PgConn().Deallocate(ctx, r.stmt); err != nil {
+			return err
+		}
+		if _, err := c.run.conn.PgConn().Prepare(ctx, r.stmt, r.sql, nil); err != nil {
+			return err
+		}
+		if pe, err = c.run.exec(ctx, r.query, r.stmt, r.values); err != nil {
+			return err
+		}
+	}
+	if code(pe) != r.outcome && !ignoredOutcome(code(pe)) {
+		broken(breakOf(r.query, oldSide, file, pe))
+	}
+	return nil
+}
+
+// finish runs the new release's queries on the new schema: one that
+// failed on the old schema, and runs here, needs the migration first.
+func (c *compatRun) finish(ctx context.Context) error {
+	if err := c.run.reseed(ctx); err != nil {
+		return err
+	}
+	for _, r := range c.new {
+		if r.copyTable == nil {
+			if err := c.run.conn.PgConn().Deallocate(ctx, r.stmt); err != nil {
+				return err
+			}
+			if _, err := c.run.conn.PgConn().Prepare(ctx, r.stmt, r.sql, nil); err != nil {
+				continue // the migration breaks the new release's own query: diff --check and the tests say so
+			}
+		}
+		pe, err := c.run.exec(ctx, r.query, r.stmt, r.values)
+		if err != nil {
+			return err
+		}
+		if was, ok := c.before[r.sql]; ok && was == r.outcome {
+			continue // the old release fails so too: not the deploy's doing
+		}
+		if r.outcome != code(pe) && !ignoredOutcome(r.outcome) {
+			// The same values fail on the old schema only.
+			c.res.Problems = append(c.res.Problems, breakOf(r.query, newSide, "", r.refusal))
+		}
+	}
+	return nil
+}
+
+// nullability returns the columns of user tables that may hold NULL, named
+// table.column.
+func (c *compatRun) nullability(ctx context.Context) (map[attribute]string, error) {
+	rows, err := c.conn.Query(ctx, `SELECT a.attrelid::oid::int8, a.attnum, format('%s.%I', a.attrelid::regclass, a.attname)
+FROM pg_attribute a JOIN pg_class c ON c.oid = a.attrelid JOIN pg_namespace n ON n.oid = c.relnamespace
+WHERE a.attnum > 0 AND NOT a.attisdropped AND NOT a.attnotnull AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
+  AND n.nspname NOT IN ('pg_catalog', 'information_schema', 'pg_toast')`)
+	if err != nil {
+		return nil, fmt.Errorf("reading nullable columns: %w", err)
+	}
+	out := map[attribute]string{}
+	for rows.Next() {
+		var rel int64
+		var num int16
+		var name string
+		if err := rows.Scan(&rel, &num, &name); err != nil {
+			return nil, err
+		}
+		out[attribute{uint32(rel), num}] = name
+	}
+	return out, rows.Err()
+}
+
+func pgError(err error) *pgconn.PgError {
+	var pe *pgconn.PgError
+	if errors.As(err, &pe) {
+		return pe
+	}
+	return nil
+}
+
+func code(pe *pgconn.PgError) string {
+	if pe == nil {
+		return ""
+	}
+	return pe.Code
 }
 
 func sameTypes(a, b []uint32) bool {
@@ -205,19 +449,31 @@ func sameTypes(a, b []uint32) bool {
 // breakOf describes a query PostgreSQL refused.
 func breakOf(q query, side, file string, err error) CompatBreak {
 	b := CompatBreak{Query: q.name, Side: side, Source: q.source, File: file, Problem: err.Error()}
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
+	if pe := pgError(err); pe != nil {
 		b.Code, b.Problem = pe.Code, pe.Message+" (SQLSTATE "+pe.Code+")"
 	}
-	switch {
-	case side != "old query on the new schema":
-		b.Fix = "expand first: release the schema change (a nullable column, a new table) before the code that uses it"
-	case b.Code == "42702":
-		b.Fix = "qualify the column with its table in the query, in a release before the migration"
-	default:
-		b.Fix = "contract last: keep the old column (or table) until no release reads it; add the new one beside it and backfill"
-	}
+	b.Fix = fixOf(side, b.Code)
 	return b
+}
+
+// fixOf is the expand/contract pattern that avoids a break.
+func fixOf(side, code string) string {
+	switch {
+	case side == newSide && code == "23502":
+		return "drop the NOT NULL (or give the column a default) in a release before the code that stops writing the column"
+	case side == newSide:
+		return "expand first: release the schema change (a nullable column, a new table) before the code that uses it"
+	case code == "42702":
+		return "qualify the column with its table in the query, in a release before the migration"
+	case code == "23502":
+		return "give the new column a default, or add it nullable and backfill it, so that the old release's writes, which do not set it, still work; make it NOT NULL once the old release is gone"
+	case code == "23514":
+		return "add the CHECK as NOT VALID and validate it once the old release is gone, or release code that writes only values it accepts first"
+	case code == "0A000":
+		return "pgx prepares the statement again after the error, so each connection of the old release fails once per statement: retry the call, or change the type in a new column beside the old (expand/contract)"
+	default:
+		return "contract last: keep the old column (or table) until no release reads it; add the new one beside it and backfill"
+	}
 }
 
 // pendingAfter returns the files of newFiles after those of oldFiles, which
@@ -259,12 +515,16 @@ func filesAt(root, rev, dir string) ([]migrate.File, error) {
 // generatedQuery matches one query constant sqlc writes.
 var generatedQuery = regexp.MustCompile("(?s)const \\w+ = `-- name: (\\w+) :\\w+\\n(.*?)`")
 
+// generatedCopy matches the method sqlc writes for a :copyfrom query.
+var generatedCopy = regexp.MustCompile(`(?s)func \(q \*Queries\) (\w+)\([^)]*\) \(int64, error\) \{\s*return q\.db\.CopyFrom\(ctx, \[\]string\{([^}]*)\}, \[\]string\{([^}]*)\}`)
+
 // generatedSource matches the header line naming a generated file's queries file.
 var generatedSource = regexp.MustCompile(`(?m)^// source: (\S+)$`)
 
 // queriesAt reads the queries sqlc generated into dir at revision rev ("":
-// the working tree), with the queries file and line each comes from.
-func queriesAt(root, rev, dir string) ([]query, error) {
+// the working tree), with the queries file and line each comes from, and
+// the text of the generated Go files by name.
+func queriesAt(root, rev, dir string) ([]query, map[string]string, error) {
 	read := func(name string) (string, error) {
 		if rev == "" {
 			b, err := os.ReadFile(filepath.Join(root, filepath.FromSlash(name)))
@@ -274,9 +534,9 @@ func queriesAt(root, rev, dir string) ([]query, error) {
 	}
 	var names []string
 	if rev == "" {
-		matches, err := filepath.Glob(filepath.Join(root, dir, "*.sql.go"))
+		matches, err := filepath.Glob(filepath.Join(root, dir, "*.go"))
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, m := range matches {
 			names = append(names, path.Join(dir, filepath.Base(m)))
@@ -284,34 +544,67 @@ func queriesAt(root, rev, dir string) ([]query, error) {
 	} else {
 		out, err := gitOut(root, "ls-tree", "--name-only", rev+":"+dir)
 		if err != nil {
-			return nil, err
+			return nil, nil, err
 		}
 		for _, n := range strings.Fields(out) {
-			if strings.HasSuffix(n, ".sql.go") {
+			if strings.HasSuffix(n, ".go") {
 				names = append(names, path.Join(dir, n))
 			}
 		}
 	}
+	files := map[string]string{}
+	sources := map[string]string{} // queries file → text
 	var out []query
 	for _, name := range names {
 		text, err := read(name)
 		if err != nil {
-			return nil, fmt.Errorf("reading %s: %w", name, err)
+			return nil, nil, fmt.Errorf("reading %s: %w", name, err)
 		}
-		var source, sourceText string
-		if m := generatedSource.FindStringSubmatch(text); m != nil {
-			source = "queries/" + m[1]
-			sourceText, _ = read(source)
+		if strings.HasSuffix(name, "_test.go") || !strings.Contains(text, "Code generated by sqlc") {
+			continue
 		}
-		for _, m := range generatedQuery.FindAllStringSubmatch(text, -1) {
-			q := query{name: m[1], sql: m[2], source: source}
-			if i := strings.Index(sourceText, "-- name: "+m[1]+" "); i >= 0 {
-				q.source = fmt.Sprintf("%s:%d", source, strings.Count(sourceText[:i], "\n")+1)
+		files[name] = text
+		if m := generatedSource.FindStringSubmatch(text); m != nil && strings.HasSuffix(m[1], ".sql") {
+			source := "queries/" + m[1]
+			sources[source], _ = read(source)
+			for _, m := range generatedQuery.FindAllStringSubmatch(text, -1) {
+				out = append(out, query{name: m[1], sql: m[2], source: source})
 			}
-			out = append(out, q)
 		}
 	}
-	return out, nil
+	for _, text := range files {
+		for _, m := range generatedCopy.FindAllStringSubmatch(text, -1) {
+			if table, cols := goStrings(m[2]), goStrings(m[3]); len(table) > 0 && len(cols) > 0 {
+				out = append(out, query{name: m[1], copyTable: table, copyCols: cols})
+			}
+		}
+	}
+	// The line of each query in its queries file; a :copyfrom's file is
+	// the one that names it.
+	for i, q := range out {
+		for source, text := range sources {
+			if q.source != "" && q.source != source {
+				continue
+			}
+			if j := strings.Index(text, "-- name: "+q.name+" "); j >= 0 {
+				out[i].source = fmt.Sprintf("%s:%d", source, strings.Count(text[:j], "\n")+1)
+				break
+			}
+		}
+	}
+	sort.Slice(out, func(i, j int) bool { return out[i].name < out[j].name })
+	return out, files, nil
+}
+
+// goStrings returns the strings of a Go list of string literals: "a", "b".
+func goStrings(list string) []string {
+	var out []string
+	for _, f := range strings.Split(list, ",") {
+		if s, err := strconv.Unquote(strings.TrimSpace(f)); err == nil {
+			out = append(out, s)
+		}
+	}
+	return out
 }
 
 // gitOut runs git in dir and returns its output.
