@@ -538,8 +538,8 @@ func runCompat(ctx context.Context, c *cli, pos []string) error {
 	if len(pos) > 0 {
 		return exit.Usagef("compat takes no arguments (the revision goes in --base)")
 	}
-	if c.base == "" {
-		return exit.Usagef("compat needs --base REV, the git revision of the release still running")
+	if c.format != "text" && c.format != "github" {
+		return exit.Usagef("--format must be text or github, got %q", c.format)
 	}
 	p, err := c.project(false)
 	if err != nil {
@@ -549,23 +549,43 @@ func runCompat(ctx context.Context, c *cli, pos []string) error {
 	if err != nil {
 		return err
 	}
-	if c.json {
+	switch {
+	case c.json:
 		err = c.printJSON(res)
-	} else {
+	case c.format == "github":
+		esc := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+		escProp := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 		for _, b := range res.Problems {
-			where := ""
-			if b.File != "" {
-				where = " after " + b.File
+			file, line, _ := strings.Cut(b.Source, ":")
+			if line == "" {
+				line = "1"
 			}
-			fmt.Fprintf(c.stdout, "%s (%s): %s%s: %s\n  fix: %s\n", b.Query, b.Source, b.Side, where, b.Problem, b.Fix)
+			fmt.Fprintf(c.stdout, "::error file=%s,line=%s,title=%s::%s\n", escProp.Replace(file), line,
+				escProp.Replace("compat "+b.Query), esc.Replace(compatLine(b)+"\nfix: "+b.Fix))
+		}
+	default:
+		for _, b := range res.Problems {
+			fmt.Fprintf(c.stdout, "%s (%s): %s\n  fix: %s\n", b.Query, b.Source, compatLine(b), b.Fix)
+		}
+		for _, n := range res.NotRun {
+			fmt.Fprintf(c.stdout, "note: %s; its sample values fail on the schema of %s already, so it is prepared but not run\n", n, res.Base)
 		}
 		if res.OK() {
-			fmt.Fprintf(c.stdout, "compat: %d queries of %s prepared on the new schema after each pending file, %d new ones on its schema; none breaks\n",
-				res.Old, c.base, res.New)
+			fmt.Fprintf(c.stdout, "compat: %d queries of %s prepared and run on the schema after each pending file (%d), %d new ones on its schema; none breaks\n",
+				res.Old, res.Base, res.Pending, res.New)
 		}
 	}
 	if err == nil && !res.OK() {
 		err = errCompat
 	}
 	return err
+}
+
+// compatLine says on which side and after which file a query breaks, and how.
+func compatLine(b migration.CompatBreak) string {
+	where := ""
+	if b.File != "" {
+		where = " after " + b.File
+	}
+	return b.Side + where + ": " + b.Problem
 }

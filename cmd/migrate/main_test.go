@@ -64,7 +64,7 @@ func workspace(t *testing.T, schemaSQL string) (with func(args ...string) []stri
 		switch args[0] {
 		case "diff":
 			out = append(out, "--schema", schemaPath, "--dev-url", dev)
-		case "down", "drift", "lint", "validate", "import":
+		case "down", "drift", "lint", "validate", "import", "compat":
 			out = append(out, "--dev-url", dev)
 		}
 		return out
@@ -96,7 +96,7 @@ func TestRun_Usage(t *testing.T) {
 		{"missing directory", []string{"status", "--dir", "/nonexistent/migrations", "--url", "postgres://x"}, 2, "", "/nonexistent/migrations does not exist"},
 		{"hash lists only its flags", []string{"hash", "-h"}, 0, "-dir", ""},
 		{"hash has no --url", []string{"hash", "--url", "postgres://x"}, 2, "", "flag provided but not defined: -url"},
-		{"compat without --base", []string{"compat"}, 2, "", "compat needs --base REV"},
+		{"compat with a bad format", []string{"compat", "--format", "xml"}, 2, "", "--format must be text or github"},
 		{"import without --from", []string{"import", "."}, 2, "", "--from must be one of golang-migrate, goose, dbmate, flyway"},
 		{"import of a missing directory", []string{"import", "--from", "goose", "/nonexistent/src"}, 2, "", "source directory /nonexistent/src does not exist"},
 		{"import without source", []string{"import", "--from", "goose"}, 2, "", "exactly one SRC"},

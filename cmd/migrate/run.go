@@ -229,20 +229,28 @@ written in one transaction under the migration lock; --dry-run writes nothing.`,
 		uses: usesURL | usesDevURL | usesJSON | usesLive,
 	},
 	{
-		name: "compat", args: "--base REV", summary: "check that the previous release's queries survive the pending migrations (rolling deploys)",
+		name: "compat", args: "[--base REV]", summary: "check that the previous release's queries survive the pending migrations (rolling deploys)",
 		help: `During a rolling deploy the old release serves queries against the migrated
 schema, and the new one may serve against the old. compat builds the schema of the
-git revision --base (its migration directory, read with git) on a scratch
-database, prepares the new release's queries there, then applies the newer
-migration files one by one and prepares the old release's queries after each.
-The queries are the SQL sqlc generated (--queries, default db), the old ones read
-from the revision with git. A query PostgreSQL refuses (a dropped or renamed
-column, SQLSTATE 42703; an ambiguous one, 42702) or whose result columns change
-type is reported with its queries file and line, the migration file that breaks
-it and the expand/contract fix. Exit 1 on a break. Changes nothing.`,
+git revision --base (default: the last tag, else HEAD~1; its migration directory
+read with git) on a scratch database and runs there the queries sqlc generated for
+the working tree (--queries, default db). Then it applies the newer migration files
+one by one and checks the old release's queries (read from the revision with git)
+after each:
+  - prepared: a dropped or renamed column (SQLSTATE 42703), an ambiguous one
+    (42702), a result column that changes type or becomes nullable while the old
+    Go code scans it into a type that refuses NULL;
+  - run, as pgx runs them (statements prepared on the old schema, COPY for
+    :copyfrom), with typed sample values in a transaction rolled back: a new NOT
+    NULL column the old INSERT does not set (23502), a CHECK the old writes fail
+    (23514), a cached statement the file invalidates (0A000).
+The new release's queries that fail on the old schema and run on the new one are
+reported too. Each break names the query, its queries file and line, the
+migration file and the expand/contract fix. Exit 1 on a break. Changes nothing.`,
 		flags: func(fs *flag.FlagSet, c *cli) {
-			fs.StringVar(&c.base, "base", "", "git `REV` of the release still running (a tag or commit)")
+			fs.StringVar(&c.base, "base", "", "git `REV` of the release still running (default: the last tag, else HEAD~1)")
 			fs.StringVar(&c.queries, "queries", "db", "`DIR` of sqlc's generated Go, relative to the repository root")
+			fs.StringVar(&c.format, "format", "text", "output `FORMAT`: text, or github for GitHub Actions annotations")
 		},
 		run:  runCompat,
 		uses: usesDevURL | usesJSON,

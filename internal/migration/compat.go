@@ -24,7 +24,8 @@ import (
 // CompatOptions selects what Compat compares.
 type CompatOptions struct {
 	// Base is the git revision of the release still running (a tag, a
-	// commit); the working tree is the new one.
+	// commit); the working tree is the new one. Empty: the last tag
+	// reachable from HEAD, else HEAD~1.
 	Base string
 	// Queries is the directory of sqlc's generated Go, relative to the
 	// repository's root: "db" when empty.
@@ -37,6 +38,7 @@ type CompatResult struct {
 	// Old and New count the queries of each release prepared.
 	Old      int           `json:"old_queries"`
 	New      int           `json:"new_queries"`
+	Pending  int           `json:"pending_files"`
 	Problems []CompatBreak `json:"problems"`
 	// NotRun names the old queries whose sample values fail on the old
 	// schema already (a CHECK they do not meet, say), with the SQLSTATE:
@@ -91,6 +93,12 @@ func (p *Project) Compat(ctx context.Context, opts CompatOptions) (*CompatResult
 		return nil, err
 	}
 	root = strings.TrimSpace(root)
+	if opts.Base == "" {
+		opts.Base = "HEAD~1"
+		if tag, err := gitOut(root, "describe", "--tags", "--abbrev=0", "HEAD"); err == nil {
+			opts.Base = strings.TrimSpace(tag)
+		}
+	}
 	if _, err := gitOut(root, "rev-parse", "--verify", "--quiet", opts.Base+"^{commit}"); err != nil {
 		return nil, fmt.Errorf("%s is not a commit of the repository at %s", opts.Base, root)
 	}
@@ -126,7 +134,7 @@ func (p *Project) Compat(ctx context.Context, opts CompatOptions) (*CompatResult
 		return nil, err
 	}
 	oldTypes := scanTypes(oldGo)
-	res := &CompatResult{Base: opts.Base, Problems: []CompatBreak{}, NotRun: []string{}, Old: len(oldQueries), New: len(newQueries)}
+	res := &CompatResult{Base: opts.Base, Problems: []CompatBreak{}, NotRun: []string{}, Old: len(oldQueries), New: len(newQueries), Pending: len(pending)}
 	err = p.withScratchDB(ctx, func(d *scratchDB) error {
 		if err := d.replay(ctx, oldFiles); err != nil {
 			return fmt.Errorf("building the schema of %s: %w", opts.Base, err)

@@ -2,12 +2,16 @@ package migration_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/versiona/versiona/internal/dbtest"
 	"github.com/versiona/versiona/internal/migration"
@@ -226,5 +230,48 @@ func TestProject_Compat_badBase(t *testing.T) {
 	_, err := p.Compat(context.Background(), migration.CompatOptions{Base: "v9"})
 	if err == nil || !strings.Contains(err.Error(), "v9 is not a commit of the repository") {
 		t.Fatalf("compat --base v9 = %v; want the revision named as unknown", err)
+	}
+}
+
+// TestCompat_invalidationAsPgxSeesIt checks what compat's 0A000 report
+// says against pgx itself: a statement pgx cached before a column is
+// widened fails once with SQLSTATE 0A000 after it, then runs again.
+func TestCompat_invalidationAsPgxSeesIt(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	url := dbtest.URL(t)
+	release, err := pgx.Connect(ctx, url) // pgx's default: cached prepared statements
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer release.Close(ctx)
+	migrator, err := pgx.Connect(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer migrator.Close(ctx)
+	if _, err := migrator.Exec(ctx, "CREATE TABLE compat_posts (id bigint PRIMARY KEY, title varchar(50))"); err != nil {
+		t.Fatal(err)
+	}
+	get := func() error {
+		rows, err := release.Query(ctx, "SELECT id, title FROM compat_posts WHERE id = $1", int64(1))
+		if err != nil {
+			return err
+		}
+		rows.Close()
+		return rows.Err()
+	}
+	if err := get(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := migrator.Exec(ctx, "ALTER TABLE compat_posts ALTER COLUMN title TYPE varchar(100)"); err != nil {
+		t.Fatal(err)
+	}
+	var pe *pgconn.PgError
+	if err := get(); !errors.As(err, &pe) || pe.Code != "0A000" {
+		t.Fatalf("first query after the migration: %v; want SQLSTATE 0A000", err)
+	}
+	if err := get(); err != nil {
+		t.Fatalf("second query after the migration: %v; want pgx to have prepared it again", err)
 	}
 }

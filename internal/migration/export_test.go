@@ -9,6 +9,10 @@ import (
 // Unexported names the tests of package migration_test use.
 var WithTx = withTx
 
+var RefusesNull = refusesNull
+
+var ScanTypes = scanTypes
+
 type CommitError = commitError
 
 // SetLockTuning shortens the advisory lock's timings: pauses between tries
