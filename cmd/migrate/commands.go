@@ -570,8 +570,12 @@ func runCompat(ctx context.Context, c *cli, pos []string) error {
 		for _, n := range res.NotRun {
 			fmt.Fprintf(c.stdout, "note: %s; its sample values fail on the schema of %s already, so it is prepared but not run\n", n, res.Base)
 		}
-		if res.OK() {
-			fmt.Fprintf(c.stdout, "compat: %d queries of %s prepared and run on the schema after each pending file (%d), %d new ones on its schema; none breaks\n",
+		switch {
+		case !res.OK():
+		case res.Pending == 0:
+			fmt.Fprintf(c.stdout, "compat: no migration file after %s's; its %d queries and the %d new ones run on its schema; none breaks\n", res.Base, res.Old, res.New)
+		default:
+			fmt.Fprintf(c.stdout, "compat: %d queries of %s checked after each of the %d pending files, %d new ones on its schema; none breaks\n",
 				res.Old, res.Base, res.Pending, res.New)
 		}
 	}

@@ -319,22 +319,52 @@ func BenchmarkLint(b *testing.B) {
 }
 
 // BenchmarkCompat measures compat of this repository's queries (every
-// table's) against the commit of its migration history, interleaved with
-// diff --check of the same project, in sync:
+// table's, 58) across one pending file, interleaved with diff --check of
+// the same project, in sync. The release is a git repository holding this
+// project's schema.sql, migration history, queries and generated code,
+// tagged; the working tree adds a nullable column to postagens, in
+// schema.sql and in a new file (the deploy):
 //
 //	go test -run '^$' -bench Compat -benchtime 5x -count 3 ./internal/migration
 func BenchmarkCompat(b *testing.B) {
 	ctx := context.Background()
-	dir, err := migration.OpenDir(filepath.Join("..", "..", "db", "migrations"), false)
+	root := b.TempDir()
+	copyTree := func(from, to string) {
+		b.Helper()
+		if out, err := exec.Command("cp", "-r", from, to).CombinedOutput(); err != nil {
+			b.Fatalf("cp %s: %v\n%s", from, err, out)
+		}
+	}
+	copyTree(filepath.Join("..", "..", "db"), filepath.Join(root, "db"))
+	copyTree(filepath.Join("..", "..", "queries"), filepath.Join(root, "queries"))
+	copyTree(filepath.Join("..", "..", "schema.sql"), filepath.Join(root, "schema.sql"))
+	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-q", "-m", "release"}, {"tag", "v1"}} {
+		cmd := exec.Command("git", append([]string{"-c", "user.email=b@example.com", "-c", "user.name=b"}, args...)...)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			b.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	dir, err := migration.OpenDir(filepath.Join(root, "db", "migrations"), false)
 	if err != nil {
 		b.Fatal(err)
 	}
-	p := &migration.Project{Dir: dir, Schema: filepath.Join("..", "..", "schema.sql"), DevURL: dbtest.ServerURL(b, "postgres")}
+	const added = "ALTER TABLE postagens ADD COLUMN resumo text;\n"
+	schema, err := os.ReadFile(filepath.Join(root, "schema.sql"))
+	if err != nil {
+		b.Fatal(err)
+	}
+	writeFile(b, filepath.Join(root, "schema.sql"), string(schema)+added)
+	writeFile(b, filepath.Join(root, "db", "migrations", "29990101000000_resumo.sql"), added)
+	if err := migration.Rehash(dir); err != nil {
+		b.Fatal(err)
+	}
+	p := &migration.Project{Dir: dir, Schema: filepath.Join(root, "schema.sql"), DevURL: dbtest.ServerURL(b, "postgres")}
 	var compat, check time.Duration
 	for range b.N {
 		start := time.Now()
-		res, err := p.Compat(ctx, migration.CompatOptions{Base: "5239247"})
-		if err != nil || !res.OK() || res.Old == 0 {
+		res, err := p.Compat(ctx, migration.CompatOptions{Base: "v1"})
+		if err != nil || !res.OK() || res.Old < 58 || res.Pending != 1 || len(res.NotRun) != 0 {
 			b.Fatalf("compat = %+v, %v", res, err)
 		}
 		compat += time.Since(start)

@@ -10,6 +10,7 @@ import (
 	"path"
 	"path/filepath"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -154,6 +155,9 @@ func (p *Project) Compat(ctx context.Context, opts CompatOptions) (*CompatResult
 			return err
 		}
 		for _, f := range pending {
+			if err := c.run.close(ctx); err != nil {
+				return err
+			}
 			if err := d.replay(ctx, []migrate.File{f}); err != nil {
 				return err
 			}
@@ -196,6 +200,7 @@ type compatRun struct {
 type running struct {
 	query
 	stmt    string
+	target  string // the table an INSERT or COPY writes to
 	values  [][]byte
 	outcome string // SQLSTATE, "" when it ran
 	refusal *pgconn.PgError
@@ -214,8 +219,16 @@ func (c *compatRun) start(ctx context.Context, oldQueries, newQueries []query) e
 	if err := c.run.reseed(ctx); err != nil {
 		return err
 	}
+	newQueries, newTargets, err := c.byTarget(ctx, newQueries)
+	if err != nil {
+		return err
+	}
+	oldQueries, oldTargets, err := c.byTarget(ctx, oldQueries)
+	if err != nil {
+		return err
+	}
 	for i, q := range newQueries {
-		r, pe, err := c.begin(ctx, q, fmt.Sprintf("compat_new_%d", i))
+		r, pe, err := c.begin(ctx, q, newTargets[i], fmt.Sprintf("compat_new_%d", i))
 		switch {
 		case err != nil:
 			return err
@@ -230,7 +243,7 @@ func (c *compatRun) start(ctx context.Context, oldQueries, newQueries []query) e
 		return err
 	}
 	for i, q := range oldQueries {
-		r, pe, err := c.begin(ctx, q, fmt.Sprintf("compat_old_%d", i))
+		r, pe, err := c.begin(ctx, q, oldTargets[i], fmt.Sprintf("compat_old_%d", i))
 		if err != nil {
 			return err
 		}
@@ -251,6 +264,27 @@ func (c *compatRun) start(ctx context.Context, oldQueries, newQueries []query) e
 	return nil
 }
 
+// byTarget returns queries ordered by the table they write to, so that
+// those sharing one share the transaction that seeds the others, with
+// that table.
+func (c *compatRun) byTarget(ctx context.Context, queries []query) ([]query, []string, error) {
+	targets := make(map[string]string, len(queries))
+	for _, q := range queries {
+		t, err := c.run.target(ctx, q)
+		if err != nil {
+			return nil, nil, err
+		}
+		targets[q.name] = t
+	}
+	out := slices.Clone(queries)
+	sort.SliceStable(out, func(i, j int) bool { return targets[out[i].name] < targets[out[j].name] })
+	list := make([]string, len(out))
+	for i, q := range out {
+		list[i] = targets[q.name]
+	}
+	return out, list, nil
+}
+
 // begun is a query prepared and run once, with its result fields.
 type begun struct {
 	running
@@ -259,11 +293,11 @@ type begun struct {
 
 // begin prepares q on both connections and runs it; pe is PostgreSQL's
 // refusal (a prepare, or a COPY that fails on a missing column).
-func (c *compatRun) begin(ctx context.Context, q query, stmt string) (*begun, *pgconn.PgError, error) {
-	r := &begun{running: running{query: q, stmt: stmt}}
+func (c *compatRun) begin(ctx context.Context, q query, target, stmt string) (*begun, *pgconn.PgError, error) {
+	r := &begun{running: running{query: q, stmt: stmt, target: target}}
+	var err error
 	var oids []uint32
 	if q.copyTable != nil {
-		var err error
 		if oids, err = c.run.copyTypes(ctx, q); err != nil {
 			return nil, nil, err
 		}
@@ -283,11 +317,10 @@ func (c *compatRun) begin(ctx context.Context, q query, stmt string) (*begun, *p
 		}
 		oids = sd.ParamOIDs
 	}
-	var err error
 	if r.values, err = c.run.values(ctx, oids); err != nil {
 		return nil, nil, err
 	}
-	pe, err := c.run.exec(ctx, q, stmt, r.values)
+	pe, err := c.run.exec(ctx, q, r.target, stmt, r.values)
 	if err != nil {
 		return nil, nil, err
 	}
@@ -351,7 +384,7 @@ func (c *compatRun) check(ctx context.Context, r *running, file string, nullable
 			}
 		}
 	}
-	pe, err := c.run.exec(ctx, r.query, r.stmt, r.values)
+	pe, err := c.run.exec(ctx, r.query, r.target, r.stmt, r.values)
 	if err != nil {
 		return err
 	}
@@ -364,7 +397,7 @@ func (c *compatRun) check(ctx context.Context, r *running, file string, nullable
 		if _, err := c.run.conn.PgConn().Prepare(ctx, r.stmt, r.sql, nil); err != nil {
 			return err
 		}
-		if pe, err = c.run.exec(ctx, r.query, r.stmt, r.values); err != nil {
+		if pe, err = c.run.exec(ctx, r.query, r.target, r.stmt, r.values); err != nil {
 			return err
 		}
 	}
@@ -389,7 +422,7 @@ func (c *compatRun) finish(ctx context.Context) error {
 				continue // the migration breaks the new release's own query: diff --check and the tests say so
 			}
 		}
-		pe, err := c.run.exec(ctx, r.query, r.stmt, r.values)
+		pe, err := c.run.exec(ctx, r.query, r.target, r.stmt, r.values)
 		if err != nil {
 			return err
 		}

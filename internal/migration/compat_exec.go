@@ -22,6 +22,11 @@ type runner struct {
 	// seed inserts one row of sample values into each table, built for
 	// the schema as it is now (see reseed).
 	seed []seedRow
+	// blocks caches the DO block that seeds every table but one (the key).
+	blocks map[string]string
+	// open is set while exec's transaction, seeded for openTarget, is.
+	open       bool
+	openTarget string
 }
 
 // sampleText is the sample of a text-like value: long enough for the
@@ -109,6 +114,9 @@ type seedRow struct{ table, sql string }
 // table of the schema as it is now, so that an UPDATE or a DELETE whose
 // key is a sample finds a row.
 func (r *runner) reseed(ctx context.Context) error {
+	if err := r.close(ctx); err != nil {
+		return err
+	}
 	rows, err := r.conn.Query(ctx, `SELECT c.oid::regclass::text, a.attname::text, a.atttypid, format_type(a.atttypid, a.atttypmod)
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
@@ -135,7 +143,7 @@ ORDER BY 1, a.attnum`)
 	if err := rows.Err(); err != nil {
 		return err
 	}
-	r.seed = nil
+	r.seed, r.blocks = nil, map[string]string{}
 	for i := 0; i < len(cols); {
 		table := cols[i].table
 		var names, vals []string
@@ -158,49 +166,40 @@ ORDER BY 1, a.attnum`)
 
 func quoteLiteral(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
 
-// exec runs statement name (prepared on r.conn) or q's COPY with values in
-// a transaction it rolls back, and returns PostgreSQL's error, nil when it
-// ran. It runs after a sample row is seeded into each table but the one an
-// INSERT or COPY writes to, so that foreign keys find their row and an
-// UPDATE or a DELETE by a sample key finds its own; foreign keys and
-// triggers are off while seeding when the role may turn them off, and a
-// row that does not fit is left out.
-func (r *runner) exec(ctx context.Context, q query, name string, values [][]byte) (_ *pgconn.PgError, err error) {
-	pc := r.conn.PgConn()
-	if err := pc.Exec(ctx, "BEGIN").Close(); err != nil {
-		return nil, err
-	}
-	defer func() {
-		if rerr := pc.Exec(context.WithoutCancel(ctx), "ROLLBACK").Close(); err == nil {
-			err = rerr
-		}
-	}()
+// target returns the table an INSERT or COPY writes to, "" for other
+// statements.
+func (r *runner) target(ctx context.Context, q query) (string, error) {
 	target := ""
 	if q.copyTable != nil {
 		target = pgx.Identifier(q.copyTable).Sanitize()
 	} else if m := insertInto.FindStringSubmatch(q.sql); m != nil {
 		target = m[1]
 	}
-	if target != "" {
-		if err := r.conn.QueryRow(ctx, "SELECT coalesce(to_regclass($1)::text, '')", target).Scan(&target); err != nil {
-			return nil, err
-		}
+	if target == "" {
+		return "", nil
 	}
-	if len(r.seed) > 0 {
-		if err := r.step(ctx, "SET LOCAL session_replication_role = replica"); err != nil {
+	err := r.conn.QueryRow(ctx, "SELECT coalesce(to_regclass($1)::text, '')", target).Scan(&target)
+	return target, err
+}
+
+// exec runs statement name (prepared on r.conn) or q's COPY with values,
+// undone afterwards, and returns PostgreSQL's error, nil when it ran. It
+// runs after a sample row is seeded into each table but target, the one an
+// INSERT or COPY writes to, so that foreign keys find their row and an
+// UPDATE or a DELETE by a sample key finds its own. Statements of the same
+// target share the transaction that seeds, each inside a savepoint; close
+// ends it, before a migration file is applied.
+func (r *runner) exec(ctx context.Context, q query, target, name string, values [][]byte) (*pgconn.PgError, error) {
+	pc := r.conn.PgConn()
+	if !r.open || r.openTarget != target {
+		if err := r.close(ctx); err != nil {
 			return nil, err
 		}
-		for _, s := range r.seed {
-			if s.table == target {
-				continue
-			}
-			if err := r.step(ctx, s.sql); err != nil {
-				return nil, err
-			}
+		if err := pc.Exec(ctx, "BEGIN; "+r.block(target)+"; SAVEPOINT compat_query").Close(); err != nil {
+			pc.Exec(context.WithoutCancel(ctx), "ROLLBACK").Close()
+			return nil, fmt.Errorf("seeding the sample rows: %w", err)
 		}
-		if err := r.step(ctx, "SET LOCAL session_replication_role = origin"); err != nil {
-			return nil, err
-		}
+		r.open, r.openTarget = true, target
 	}
 	var run error
 	if q.copyTable != nil {
@@ -220,22 +219,44 @@ func (r *runner) exec(ctx context.Context, q query, name string, values [][]byte
 	} else {
 		_, run = pc.ExecPrepared(ctx, name, values, nil, nil).Close()
 	}
-	if pe := pgError(run); pe != nil || run == nil {
-		return pe, nil
+	if pe := pgError(run); pe == nil && run != nil {
+		return nil, run
 	}
-	return nil, run
+	if err := pc.Exec(ctx, "ROLLBACK TO SAVEPOINT compat_query").Close(); err != nil {
+		return nil, err
+	}
+	return pgError(run), nil
 }
 
-// step runs s inside a savepoint: a failure is undone and left out, only a
-// broken connection is returned.
-func (r *runner) step(ctx context.Context, s string) error {
-	pc := r.conn.PgConn()
-	err := pc.Exec(ctx, "SAVEPOINT compat_seed; "+s).Close()
-	var pe *pgconn.PgError
-	if errors.As(err, &pe) {
-		err = pc.Exec(ctx, "ROLLBACK TO SAVEPOINT compat_seed").Close()
+// close rolls back the transaction exec left open, if any.
+func (r *runner) close(ctx context.Context) error {
+	if !r.open {
+		return nil
 	}
-	return err
+	r.open = false
+	return r.conn.PgConn().Exec(ctx, "ROLLBACK").Close()
+}
+
+// block returns the DO block that inserts the sample row of every table
+// but target, each in a block of its own so that a row that does not fit
+// is left out; foreign keys and triggers are off meanwhile when the role
+// may turn them off.
+func (r *runner) block(target string) string {
+	if b, ok := r.blocks[target]; ok {
+		return b
+	}
+	var b strings.Builder
+	b.WriteString("DO $compat$ BEGIN\n")
+	b.WriteString("BEGIN SET LOCAL session_replication_role = replica; EXCEPTION WHEN OTHERS THEN NULL; END;\n")
+	for _, s := range r.seed {
+		if s.table != target {
+			b.WriteString("BEGIN " + s.sql + "; EXCEPTION WHEN OTHERS THEN NULL; END;\n")
+		}
+	}
+	b.WriteString("BEGIN SET LOCAL session_replication_role = origin; EXCEPTION WHEN OTHERS THEN NULL; END;\n")
+	b.WriteString("END $compat$")
+	r.blocks[target] = b.String()
+	return r.blocks[target]
 }
 
 // copyTypes returns the types of the columns q copies into, as the schema
