@@ -188,8 +188,8 @@ type compatRun struct {
 	res      *CompatResult
 	conn     *pgx.Conn
 	run      runner
-	oldTypes map[string][]string // Go scan types of the old release
-	old      []*running          // the old release's queries that have not broken
+	oldTypes map[string]goTypes // Go scan types of the old release
+	old      []*running         // the old release's queries that have not broken
 	new      []*running
 	// before is what each old query (by SQL) gave on the old schema.
 	before map[string]string
@@ -205,6 +205,7 @@ type running struct {
 	outcome string // SQLSTATE, "" when it ran
 	refusal *pgconn.PgError
 	types   []uint32    // result column types
+	params  []uint32    // parameter types
 	notNull []attribute // result columns that were NOT NULL, with a Go type that refuses NULL
 }
 
@@ -250,7 +251,7 @@ func (c *compatRun) start(ctx context.Context, oldQueries, newQueries []query) e
 		if pe != nil {
 			continue // broken already: not the deploy's doing
 		}
-		for j, t := range c.oldTypes[q.name] {
+		for j, t := range c.oldTypes[q.name].Scan {
 			if j < len(r.fields) && r.fields[j].rel != 0 && refusesNull(t) && nullable[r.fields[j]] == "" {
 				r.notNull = append(r.notNull, r.fields[j])
 			}
@@ -315,7 +316,7 @@ func (c *compatRun) begin(ctx context.Context, q query, target, stmt string) (*b
 		if _, err := c.run.conn.PgConn().Prepare(ctx, stmt, q.sql, nil); err != nil {
 			return nil, nil, err
 		}
-		oids = sd.ParamOIDs
+		oids, r.params = sd.ParamOIDs, sd.ParamOIDs
 	}
 	if r.values, err = c.run.values(ctx, oids); err != nil {
 		return nil, nil, err
@@ -369,10 +370,11 @@ func (c *compatRun) check(ctx context.Context, r *running, file string, nullable
 		for i, f := range sd.Fields {
 			types[i] = f.DataTypeOID
 		}
-		if !sameTypes(r.types, types) {
-			broken(CompatBreak{Query: r.name, Side: oldSide, Source: r.source, File: file,
-				Problem: "a result column changes type, which the old release's Go code scans into the old type",
-				Fix:     "add a column of the new type beside the old one, backfill it, and drop the old one once the old release is gone"})
+		if why, err := c.typeChanges(ctx, r, types, sd.ParamOIDs); err != nil {
+			return err
+		} else if why != "" {
+			fix := "add a column of the new type beside the old one, backfill it, and drop the old one once the old release is gone"
+			broken(CompatBreak{Query: r.name, Side: oldSide, Source: r.source, File: file, Problem: why, Fix: fix})
 			return nil
 		}
 		for _, a := range r.notNull {
@@ -405,6 +407,67 @@ func (c *compatRun) check(ctx context.Context, r *running, file string, nullable
 		broken(breakOf(r.query, oldSide, file, pe))
 	}
 	return nil
+}
+
+// typeChanges says how the result columns' and parameters' new types
+// break the old release's Go code, "" when they do not: pgx of this build
+// scans a sample of each changed column's new type into the old Go type,
+// and sends a sample of the old Go type of each changed parameter as the
+// new type. A change pgx copes with still invalidates the statements the
+// old release cached, which running them finds (0A000).
+func (c *compatRun) typeChanges(ctx context.Context, r *running, results, params []uint32) (string, error) {
+	goT := c.oldTypes[r.name]
+	if len(results) != len(r.types) || len(params) != len(r.params) {
+		return "the result columns or parameters change in number", nil
+	}
+	for i, oid := range results {
+		if oid == r.types[i] {
+			continue
+		}
+		from, to, err := c.typeNames(ctx, r.types[i], oid)
+		if err != nil {
+			return "", err
+		}
+		why := fmt.Sprintf("result column %d changes type from %s to %s", i+1, from, to)
+		if i >= len(goT.Scan) {
+			return why + ", which the old release's Go code scans into the old type", nil
+		}
+		_, target, ok := goSample(goT.Scan[i])
+		sample, err := c.run.sample(ctx, oid)
+		if err != nil {
+			return "", err
+		}
+		if !ok || sample == nil {
+			return why + ", which the old release scans into Go " + goT.Scan[i], nil
+		}
+		if err := c.conn.QueryRow(ctx, "SELECT $1::text::"+to, *sample).Scan(target); err != nil {
+			return fmt.Sprintf("%s, and pgx cannot scan a %s into the old release's Go %s: %v", why, to, goT.Scan[i], err), nil
+		}
+	}
+	for i, oid := range params {
+		if oid == r.params[i] || i >= len(goT.Params) {
+			continue
+		}
+		from, to, err := c.typeNames(ctx, r.params[i], oid)
+		if err != nil {
+			return "", err
+		}
+		value, _, ok := goSample(goT.Params[i])
+		if !ok {
+			continue
+		}
+		if _, err := c.conn.Exec(ctx, "SELECT $1::"+to, value); err != nil {
+			return fmt.Sprintf("parameter $%d changes type from %s to %s, and the old release's Go %s cannot be sent as one: %v", i+1, from, to, goT.Params[i], err), nil
+		}
+	}
+	return "", nil
+}
+
+// typeNames returns the SQL names of two types.
+func (c *compatRun) typeNames(ctx context.Context, a, b uint32) (string, string, error) {
+	var x, y string
+	err := c.conn.QueryRow(ctx, "SELECT format_type($1, NULL), format_type($2, NULL)", a, b).Scan(&x, &y)
+	return x, y, err
 }
 
 // finish runs the new release's queries on the new schema: one that
@@ -473,18 +536,6 @@ func code(pe *pgconn.PgError) string {
 		return ""
 	}
 	return pe.Code
-}
-
-func sameTypes(a, b []uint32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // breakOf describes a query PostgreSQL refused.

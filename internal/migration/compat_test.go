@@ -71,12 +71,13 @@ func compatRepo(t *testing.T, base, oldQueries, next, newQueries string) *migrat
 }
 
 // fixtureQuery is one line of a fixture's queries: "Name: SQL", with
-// " | T1 T2" after the SQL for the Go types sqlc scans the result into,
-// or "Name: copy TABLE COL..." for a :copyfrom.
+// " | T1 T2" after the SQL for the Go types sqlc scans the result into and
+// then " | P1" for those of its parameters, or "Name: copy TABLE COL..."
+// for a :copyfrom.
 type fixtureQuery struct {
-	name, sql string
-	scan      []string
-	copy      []string // table, columns
+	name, sql    string
+	scan, params []string
+	copy         []string // table, columns
 }
 
 func fixtureQueries(queries string) []fixtureQuery {
@@ -84,8 +85,9 @@ func fixtureQueries(queries string) []fixtureQuery {
 	for _, line := range strings.Split(strings.TrimSpace(queries), "\n") {
 		name, sql, _ := strings.Cut(line, ": ")
 		q := fixtureQuery{name: name}
-		sql, scan, _ := strings.Cut(sql, " | ")
-		q.sql, q.scan = sql, strings.Fields(scan)
+		sql, types, _ := strings.Cut(sql, " | ")
+		scan, params, _ := strings.Cut(types, " | ")
+		q.sql, q.scan, q.params = sql, strings.Fields(scan), strings.Fields(params)
 		if f := strings.Fields(sql); len(f) > 1 && f[0] == "copy" {
 			q.copy, q.sql = f[1:], "INSERT INTO "+f[1]+" ("+strings.Join(f[2:], ", ")+") VALUES ($1)"
 		}
@@ -131,13 +133,17 @@ func generated(queries string) string {
 		if q.scan == nil {
 			continue
 		}
-		var fields, targets []string
+		var fields, targets, params, args []string
 		for i, t := range q.scan {
 			fields = append(fields, fmt.Sprintf("\tC%d %s\n", i, t))
 			targets = append(targets, fmt.Sprintf("&i.C%d", i))
 		}
-		fmt.Fprintf(&b, "type %sRow struct {\n%s}\n\nfunc (q *Queries) %s(ctx context.Context) (%sRow, error) {\n\trow := q.db.QueryRow(ctx, q%s)\n\tvar i %sRow\n\terr := row.Scan(%s)\n\treturn i, err\n}\n\n",
-			q.name, strings.Join(fields, ""), q.name, q.name, q.name, q.name, strings.Join(targets, ", "))
+		for i, t := range q.params {
+			params = append(params, fmt.Sprintf(", p%d %s", i, t))
+			args = append(args, fmt.Sprintf(", p%d", i))
+		}
+		fmt.Fprintf(&b, "type %sRow struct {\n%s}\n\nfunc (q *Queries) %s(ctx context.Context%s) (%sRow, error) {\n\trow := q.db.QueryRow(ctx, q%s%s)\n\tvar i %sRow\n\terr := row.Scan(%s)\n\treturn i, err\n}\n\n",
+			q.name, strings.Join(fields, ""), q.name, strings.Join(params, ""), q.name, q.name, strings.Join(args, ""), q.name, strings.Join(targets, ", "))
 	}
 	return b.String()
 }
@@ -146,7 +152,8 @@ func TestProject_Compat(t *testing.T) {
 	t.Parallel()
 	ctx := context.Background()
 	const base = "CREATE TABLE posts (id bigint PRIMARY KEY, title text NOT NULL, body text, author_id bigint, edits int NOT NULL DEFAULT 0);\nCREATE TABLE authors (id bigint PRIMARY KEY, name text);\n"
-	const oldQueries = "PostGet: SELECT id, title, body FROM posts WHERE id = $1 | int64 string pgtype.Text\n" +
+	const oldQueries = "PostGet: SELECT id, title, body FROM posts WHERE id = $1 | int64 string pgtype.Text | int64\n" +
+		"PostIDsByAuthor: SELECT id FROM posts WHERE author_id = $1 | int64 | int64\n" +
 		"PostByAuthor: SELECT posts.id, name FROM posts JOIN authors ON authors.id = posts.author_id\n" +
 		"PostCreate: INSERT INTO posts (id, title, author_id) VALUES ($1, $2, $3)\n" +
 		"PostEdit: UPDATE posts SET edits = edits + 1 WHERE id = $1\n" +
@@ -167,7 +174,7 @@ func TestProject_Compat(t *testing.T) {
 		{name: "ambiguous after a join column is added", next: "ALTER TABLE posts ADD COLUMN name text;", newQueries: oldQueries,
 			want: []string{"PostByAuthor 42702" + next}},
 		{name: "type change of a column the old release scans", next: "ALTER TABLE posts ALTER COLUMN id TYPE text;", newQueries: oldQueries,
-			want: []string{"PostByAuthor " + next + " ~changes type", "PostEdit 42883" + next + " ~operator does not exist", "PostGet " + next + " ~changes type"}},
+			want: []string{"PostByAuthor " + next + " ~changes type", "PostEdit 42883" + next + " ~operator does not exist", "PostGet " + next + " ~pgx cannot scan a text into the old release's Go int64", "PostIDsByAuthor " + next + " ~pgx cannot scan"}},
 		{name: "new query on the old schema", next: "ALTER TABLE posts ADD COLUMN summary text;", newQueries: "PostSummary: SELECT summary FROM posts",
 			want: []string{"PostSummary 42703 "}},
 		{name: "NOT NULL column without a default: the old writes fail", next: "ALTER TABLE posts ADD COLUMN slug text NOT NULL;", newQueries: "PostGet: SELECT id FROM posts",
@@ -176,6 +183,10 @@ func TestProject_Compat(t *testing.T) {
 			want: []string{"PostCreate 23514" + next + " ~posts_title_short", "PostCreateMany 23514" + next + " ~posts_title_short"}},
 		{name: "CHECK the old update fails on a row it finds", next: "ALTER TABLE posts ADD CONSTRAINT posts_edits_once CHECK (edits < 2);", newQueries: oldQueries,
 			want: []string{"PostEdit 23514" + next + " ~posts_edits_once"}},
+		{name: "type change pgx scans into the old Go type: the cached statements fail", next: "ALTER TABLE posts ALTER COLUMN title TYPE varchar(300);", newQueries: oldQueries,
+			want: []string{"PostGet 0A000" + next + " ~cached plan must not change result type"}},
+		{name: "parameter type change the old Go type cannot be sent as", next: "ALTER TABLE posts ALTER COLUMN author_id TYPE uuid USING NULL;", newQueries: "PostGet: SELECT id FROM posts",
+			want: []string{"PostByAuthor 42883" + next, "PostCreate 42804" + next, "PostIDsByAuthor " + next + " ~parameter $1 changes type from bigint to uuid, and the old release's Go int64 cannot be sent"}},
 		{name: "column the old release scans into string becomes nullable", next: "ALTER TABLE posts ALTER COLUMN title DROP NOT NULL;", newQueries: oldQueries,
 			want: []string{"PostGet " + next + " ~posts.title becomes nullable"}},
 		{name: "column scanned into pgtype.Text becomes nullable", base: strings.Replace(base, "body text", "body text NOT NULL", 1),

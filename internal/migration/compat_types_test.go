@@ -36,7 +36,7 @@ func TestScanTypes(t *testing.T) {
 	}
 	got := migration.ScanTypes(files)
 	q := reflect.TypeOf(&db.Queries{})
-	compared := 0
+	compared, sent := 0, 0
 	for i := 0; i < q.NumMethod(); i++ {
 		m := q.Method(i)
 		types, ok := got[m.Name]
@@ -55,13 +55,34 @@ func TestScanTypes(t *testing.T) {
 		} else {
 			want = []string{out.String()}
 		}
-		if strings.Join(types, " ") != strings.Join(want, " ") {
-			t.Errorf("%s scans into %v; the compiler says %v", m.Name, types, want)
+		if types.Scan != nil {
+			if strings.Join(types.Scan, " ") != strings.Join(want, " ") {
+				t.Errorf("%s scans into %v; the compiler says %v", m.Name, types.Scan, want)
+			}
+			compared++
 		}
-		compared++
+		// The parameters: the method's own (after ctx), or the fields of
+		// its one Params struct.
+		var params []string
+		for j := 2; j < m.Type.NumIn(); j++ {
+			in := m.Type.In(j)
+			if in.Kind() == reflect.Struct && strings.HasSuffix(in.Name(), "Params") {
+				for k := 0; k < in.NumField(); k++ {
+					params = append(params, strings.TrimPrefix(in.Field(k).Type.String(), "db."))
+				}
+			} else {
+				params = append(params, strings.TrimPrefix(in.String(), "db."))
+			}
+		}
+		if types.Params != nil && strings.Join(types.Params, " ") != strings.Join(params, " ") {
+			t.Errorf("%s sends %v; the compiler says %v", m.Name, types.Params, params)
+		}
+		if types.Params != nil {
+			sent++
+		}
 	}
-	if compared < 30 {
-		t.Fatalf("compared %d query methods of db.Queries; want the project's 30 and more", compared)
+	if compared < 30 || sent < 40 {
+		t.Fatalf("compared the scans of %d and the parameters of %d query methods of db.Queries; want the project's 30 and 40 and more", compared, sent)
 	}
 }
 
