@@ -77,13 +77,16 @@ type query struct {
 // Compat checks a rolling deploy: while it runs, the release at
 // opts.Base serves queries against the migrated schema, and the new one may
 // serve against the old. It builds the old release's schema from that
-// revision's migration directory (read with git) on a scratch database,
-// prepares the new release's queries there, then applies the new files
-// one by one and prepares the old release's queries after each: a query
-// PostgreSQL refuses (a dropped or renamed column, 42703; an ambiguous one,
-// 42702) or whose result columns change type breaks, named with the file
-// that breaks it. The queries are the SQL sqlc generated (db/*.sql.go),
-// the old ones read with git, not generated again. It changes nothing.
+// revision's migration directory (read with git) on a scratch database and
+// checks the new release's queries there; then it applies the new files
+// one by one and checks the old release's queries after each. A query is
+// checked by preparing it (a dropped or renamed column, 42703; an
+// ambiguous one, 42702; a result column whose type or nullability the old
+// Go code cannot take; a parameter its Go type cannot be sent as) and by
+// running it as pgx does, from a statement prepared on the old schema,
+// with sample values in a transaction rolled back (23502, 23514, 0A000…).
+// The queries and Go types are those sqlc generated (db/*.go), the old
+// ones read with git, not generated again. It changes nothing.
 func (p *Project) Compat(ctx context.Context, opts CompatOptions) (*CompatResult, error) {
 	local, ok := p.Dir.(*migrate.LocalDir)
 	if !ok {
