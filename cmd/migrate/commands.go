@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strconv"
 	"strings"
 	"text/tabwriter"
 	"time"
@@ -385,8 +386,6 @@ func printTrace(c *cli, tr *migration.TraceResult) {
 // printAnnotations prints findings as GitHub Actions workflow commands:
 // errors for unacknowledged findings, notices for acknowledged ones.
 func printAnnotations(c *cli, findings []migration.Finding) {
-	esc := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
-	escProp := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 	for _, f := range findings {
 		level, text := "error", f.Text
 		if f.Acknowledged {
@@ -395,8 +394,19 @@ func printAnnotations(c *cli, findings []migration.Finding) {
 		if f.Code != "" {
 			text += " [" + f.Code + "]"
 		}
-		fmt.Fprintf(c.stdout, "::%s file=%s,line=%d::%s\n", level, escProp.Replace(filepath.ToSlash(filepath.Join(c.dir, f.File))), f.Line, esc.Replace(text))
+		annotate(c, level, filepath.ToSlash(filepath.Join(c.dir, f.File)), strconv.Itoa(f.Line), "", text)
 	}
+}
+
+// annotate prints a GitHub Actions annotation on file:line, escaped.
+func annotate(c *cli, level, file, line, title, text string) {
+	esc := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
+	escProp := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
+	props := "file=" + escProp.Replace(file) + ",line=" + line
+	if title != "" {
+		props += ",title=" + escProp.Replace(title)
+	}
+	fmt.Fprintf(c.stdout, "::%s %s::%s\n", level, props, esc.Replace(text))
 }
 
 func runValidate(ctx context.Context, c *cli, pos []string) error {
@@ -553,15 +563,12 @@ func runCompat(ctx context.Context, c *cli, pos []string) error {
 	case c.json:
 		err = c.printJSON(res)
 	case c.format == "github":
-		esc := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A")
-		escProp := strings.NewReplacer("%", "%25", "\r", "%0D", "\n", "%0A", ":", "%3A", ",", "%2C")
 		for _, b := range res.Problems {
 			file, line, _ := strings.Cut(b.Source, ":")
 			if line == "" {
 				line = "1"
 			}
-			fmt.Fprintf(c.stdout, "::error file=%s,line=%s,title=%s::%s\n", escProp.Replace(file), line,
-				escProp.Replace("compat "+b.Query), esc.Replace(compatLine(b)+"\nfix: "+b.Fix))
+			annotate(c, "error", file, line, "compat "+b.Query, compatLine(b)+"\nfix: "+b.Fix)
 		}
 	default:
 		for _, b := range res.Problems {
