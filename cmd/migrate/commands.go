@@ -555,7 +555,7 @@ func runCompat(ctx context.Context, c *cli, pos []string) error {
 	if err != nil {
 		return err
 	}
-	res, err := p.Compat(ctx, migration.CompatOptions{Base: c.base, Queries: c.queries})
+	res, err := p.Compat(ctx, migration.CompatOptions{Base: c.base, Queries: c.queries, MigrationsFirst: c.migrationsFirst})
 	if err != nil {
 		return err
 	}
@@ -577,13 +577,19 @@ func runCompat(ctx context.Context, c *cli, pos []string) error {
 		for _, n := range res.NotRun {
 			fmt.Fprintf(c.stdout, "note: %s; its sample values fail on the schema of %s already, so it is prepared but not run\n", n, res.Base)
 		}
-		switch {
-		case !res.OK():
-		case res.Pending == 0:
-			fmt.Fprintf(c.stdout, "compat: no migration file after %s's; its %d queries and the %d new ones run on its schema; none breaks\n", res.Base, res.Old, res.New)
-		default:
-			fmt.Fprintf(c.stdout, "compat: %d queries of %s checked after each of the %d pending files, %d new ones on its schema; none breaks\n",
-				res.Old, res.Base, res.Pending, res.New)
+		if res.OK() {
+			files := fmt.Sprintf("after each of the %d pending files", res.Pending)
+			switch res.Pending {
+			case 0:
+				files = "on its schema (no pending file)"
+			case 1:
+				files = "after the pending file"
+			}
+			newOnes := fmt.Sprintf(", %d new ones on its schema", res.New)
+			if c.migrationsFirst {
+				newOnes = ""
+			}
+			fmt.Fprintf(c.stdout, "compat: %d queries of %s checked %s%s; none breaks\n", res.Old, res.Base, files, newOnes)
 		}
 	}
 	if err == nil && !res.OK() {

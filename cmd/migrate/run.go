@@ -63,6 +63,7 @@ type cli struct {
 	format                   string
 	from, version            string
 	base, queries            string
+	migrationsFirst          bool
 	to                       string
 	latest                   int
 
@@ -245,12 +246,13 @@ after each:
     NULL column the old INSERT does not set (23502), a CHECK the old writes fail
     (23514), a cached statement the file invalidates (0A000).
 The new release's queries that fail on the old schema and run on the new one are
-reported too. Each break names the query, its queries file and line, the
+reported too, unless --migrations-first says it never meets the old schema. Each break names the query, its queries file and line, the
 migration file and the expand/contract fix. Exit 1 on a break. Changes nothing.`,
 		flags: func(fs *flag.FlagSet, c *cli) {
 			fs.StringVar(&c.base, "base", "", "git `REV` of the release still running (default: the last tag, else HEAD~1)")
 			fs.StringVar(&c.queries, "queries", "db", "`DIR` of sqlc's generated Go, relative to the repository root")
 			fs.StringVar(&c.format, "format", "text", "output `FORMAT`: text, or github for GitHub Actions annotations")
+			fs.BoolVar(&c.migrationsFirst, "migrations-first", false, "the new release starts only after the migrations: do not check its queries on the old schema")
 		},
 		run:  runCompat,
 		uses: usesDevURL | usesJSON,

@@ -87,7 +87,7 @@ func scanTypes(files map[string]string) map[string]goTypes {
 						if scan == nil {
 							scan = n
 						}
-					case "Query", "QueryRow", "Exec":
+					case "Query", "QueryRow", "Exec", "QueryContext", "QueryRowContext", "ExecContext":
 						if db, ok := sel.X.(*ast.SelectorExpr); ok && db.Sel.Name == "db" && call == nil && len(n.Args) >= 2 {
 							call = n
 						}

@@ -14,6 +14,7 @@ import (
 	"github.com/jackc/pgx/v5/pgconn"
 
 	"github.com/versiona/versiona/internal/dbtest"
+	"github.com/versiona/versiona/internal/importer"
 	"github.com/versiona/versiona/internal/migration"
 )
 
@@ -285,4 +286,125 @@ func TestCompat_invalidationAsPgxSeesIt(t *testing.T) {
 	if err := get(); err != nil {
 		t.Fatalf("second query after the migration: %v; want pgx to have prepared it again", err)
 	}
+}
+
+// TestProject_Compat_realHistory runs compat on two releases of a real
+// project written elsewhere (simplebank, vendored under testdata/real):
+// its golang-migrate history imported, its queries and sqlc's generated
+// code as it committed them. Release 5 adds users.role with a default and
+// the queries that read it; then a careless sixth file is added to
+// release 5.
+func TestProject_Compat_realHistory(t *testing.T) {
+	t.Parallel()
+	ctx := context.Background()
+	real := func(release string) string {
+		p, err := filepath.Abs(filepath.Join("testdata", "real", "simplebank", release, "db"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return p
+	}
+	// repo makes a git repository whose tag v1 holds release old and whose
+	// working tree holds release new, with extra files added to its history.
+	repo := func(t *testing.T, old, new string, extra map[string]string) *migration.Project {
+		root := t.TempDir()
+		dir := filepath.Join(root, "db", "migrations")
+		p := &migration.Project{DevURL: dbtest.ServerURL(t, "postgres")}
+		stage := func(release string) {
+			t.Helper()
+			for _, sub := range []string{"migrations", "query", "sqlc"} {
+				if err := os.RemoveAll(filepath.Join(root, "db", sub)); err != nil {
+					t.Fatal(err)
+				}
+			}
+			if err := os.CopyFS(filepath.Join(root, "db"), os.DirFS(real(release))); err != nil {
+				t.Fatal(err)
+			}
+			src := filepath.Join(root, "db", "migration")
+			for name, text := range extra {
+				writeFile(t, filepath.Join(src, name), text)
+			}
+			if err := os.MkdirAll(dir, 0o755); err != nil {
+				t.Fatal(err)
+			}
+			var err error
+			if p.Dir, err = migration.OpenDir(dir, false); err != nil {
+				t.Fatal(err)
+			}
+			if _, err := p.Import(ctx, os.DirFS(src), importer.GolangMigrate); err != nil {
+				t.Fatal(err)
+			}
+			if err := os.RemoveAll(src); err != nil {
+				t.Fatal(err)
+			}
+		}
+		extraNew := extra
+		extra = nil
+		stage(old)
+		for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-q", "-m", "old"}, {"tag", "v1"}} {
+			cmd := exec.Command("git", append([]string{"-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
+			cmd.Dir = root
+			if out, err := cmd.CombinedOutput(); err != nil {
+				t.Fatalf("git %v: %v\n%s", args, err, out)
+			}
+		}
+		extra = extraNew
+		stage(new)
+		return p
+	}
+	breaks := func(res *migration.CompatResult) string {
+		var got []string
+		for _, b := range res.Problems {
+			got = append(got, b.Query+" "+b.Code+" "+b.File+" "+b.Source)
+		}
+		return strings.Join(got, "\n")
+	}
+
+	t.Run("release 4 to 5", func(t *testing.T) {
+		t.Parallel()
+		p := repo(t, "release-4", "release-5", nil)
+		res, err := p.Compat(ctx, migration.CompatOptions{Base: "v1", Queries: "db/sqlc", MigrationsFirst: true})
+		if err != nil || !res.OK() || res.Old != 20 || res.Pending != 1 || len(res.NotRun) != 0 {
+			t.Fatalf("migrations first: %+v, %v", res, err)
+		}
+		res, err = p.Compat(ctx, migration.CompatOptions{Base: "v1", Queries: "db/sqlc"})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// The new release reads users.role, which the old schema lacks.
+		want := "CreateUser 42703  db/query/user.sql:1\nGetUser 42703  db/query/user.sql:11\nUpdateUser 42703  db/query/user.sql:15"
+		if got := breaks(res); got != want {
+			t.Fatalf("new release on the old schema:\n%s\nwant:\n%s", got, want)
+		}
+	})
+
+	t.Run("a careless migration on release 5", func(t *testing.T) {
+		t.Parallel()
+		const file = "00000000000006_careless.sql"
+		p := repo(t, "release-5", "release-5", map[string]string{"000006_careless.up.sql": `ALTER TABLE "users" ADD COLUMN "phone" varchar NOT NULL;
+ALTER TABLE "accounts" ALTER COLUMN "balance" TYPE numeric;
+ALTER TABLE "entries" ALTER COLUMN "account_id" DROP NOT NULL;
+ALTER TABLE "transfers" ADD CONSTRAINT "transfers_amount_small" CHECK ("amount" < 0);
+`})
+		res, err := p.Compat(ctx, migration.CompatOptions{Base: "v1", Queries: "db/sqlc", MigrationsFirst: true})
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := strings.Join([]string{
+			"AddAccountBalance 0A000 " + file + " db/query/account.sql:32",
+			"CreateAccount 0A000 " + file + " db/query/account.sql:1",
+			"CreateEntry  " + file + " db/query/entry.sql:1",
+			"CreateTransfer 23514 " + file + " db/query/transfer.sql:1",
+			"CreateUser 23502 " + file + " db/query/user.sql:1",
+			"GetAccount 0A000 " + file + " db/query/account.sql:10",
+			"GetAccountForUpdate 0A000 " + file + " db/query/account.sql:14",
+			"GetEntry  " + file + " db/query/entry.sql:9",
+			"ListAccounts 0A000 " + file + " db/query/account.sql:19",
+			"ListEntries  " + file + " db/query/entry.sql:13",
+			"UpdateAccount 0A000 " + file + " db/query/account.sql:26",
+		}, "\n")
+		if got := breaks(res); got != want {
+			t.Fatalf("breaks:\n%s\nwant:\n%s", got, want)
+		}
+	})
 }
