@@ -41,10 +41,10 @@ func (r *runner) sample(ctx context.Context, oid uint32) (*string, error) {
 		return v, nil
 	}
 	var typtype, category, name, label string
-	var base, elem uint32
-	err := r.conn.QueryRow(ctx, `SELECT t.typtype::text, t.typcategory::text, t.typname::text, t.typbasetype, t.typelem,
+	var base uint32
+	err := r.conn.QueryRow(ctx, `SELECT t.typtype::text, t.typcategory::text, t.typname::text, t.typbasetype,
 	coalesce((SELECT e.enumlabel::text FROM pg_enum e WHERE e.enumtypid = t.oid ORDER BY e.enumsortorder LIMIT 1), '')
-FROM pg_type t WHERE t.oid = $1`, oid).Scan(&typtype, &category, &name, &base, &elem, &label)
+FROM pg_type t WHERE t.oid = $1`, oid).Scan(&typtype, &category, &name, &base, &label)
 	if err != nil && !errors.Is(err, pgx.ErrNoRows) {
 		return nil, fmt.Errorf("reading type %d: %w", oid, err)
 	}
