@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"sync"
 	"testing"
@@ -463,18 +464,31 @@ CREATE TABLE public.cupons (id integer DEFAULT nextval('public.cupons_id_seq'::r
 func TestDiff_Corpus(t *testing.T) {
 	t.Parallel()
 	corpusRole(t)
-	for _, c := range corpusCases {
-		t.Run(c.name, func(t *testing.T) {
-			t.Parallel()
-			if c.needs != "" && !landed[c.needs] {
-				t.Skipf("waits for %s planning", c.needs)
+	// A case waits on PostgreSQL more than it computes, so more of them run
+	// at once than -parallel (GOMAXPROCS) lets parallel subtests: workers,
+	// each taking the next case.
+	cases := make(chan corpusCase)
+	var wg sync.WaitGroup
+	for range 2 * runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for c := range cases {
+				t.Run(c.name, func(t *testing.T) {
+					if c.needs != "" && !landed[c.needs] {
+						t.Skipf("waits for %s planning", c.needs)
+					}
+					edited := c.edited(t, corpusBase())
+					var checked string
+					t.Run("online", func(t *testing.T) { checked = c.run(t, edited, migration.DiffOptions{}, "") })
+					t.Run("plain", func(t *testing.T) { c.run(t, edited, migration.DiffOptions{Plain: true}, checked) })
+				})
 			}
-			edited := c.edited(t, corpusBase())
-			var checked string
-			t.Run("online", func(t *testing.T) { checked = c.run(t, edited, migration.DiffOptions{}, "") })
-			t.Run("plain", func(t *testing.T) { c.run(t, edited, migration.DiffOptions{Plain: true}, checked) })
 		})
 	}
+	for _, c := range corpusCases {
+		cases <- c
+	}
+	close(cases)
+	wg.Wait()
 }
 
 // run checks the case's outcome on edited, planned with opts, and returns
