@@ -338,13 +338,7 @@ func BenchmarkCompat(b *testing.B) {
 	copyTree(filepath.Join("..", "..", "db"), filepath.Join(root, "db"))
 	copyTree(filepath.Join("..", "..", "queries"), filepath.Join(root, "queries"))
 	copyTree(filepath.Join("..", "..", "schema.sql"), filepath.Join(root, "schema.sql"))
-	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-q", "-m", "release"}, {"tag", "v1"}} {
-		cmd := exec.Command("git", append([]string{"-c", "user.email=b@example.com", "-c", "user.name=b"}, args...)...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			b.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
+	tagRelease(b, root)
 	dir, err := migration.OpenDir(filepath.Join(root, "db", "migrations"), false)
 	if err != nil {
 		b.Fatal(err)

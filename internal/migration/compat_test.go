@@ -25,14 +25,6 @@ import (
 func compatRepo(t *testing.T, base, oldQueries, next, newQueries string) *migration.Project {
 	t.Helper()
 	root := t.TempDir()
-	git := func(args ...string) {
-		t.Helper()
-		cmd := exec.Command("git", append([]string{"-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
-		cmd.Dir = root
-		if out, err := cmd.CombinedOutput(); err != nil {
-			t.Fatalf("git %v: %v\n%s", args, err, out)
-		}
-	}
 	dir := filepath.Join(root, "db", "migrations")
 	for _, d := range []string{dir, filepath.Join(root, "queries")} {
 		if err := os.MkdirAll(d, 0o755); err != nil {
@@ -56,10 +48,7 @@ func compatRepo(t *testing.T, base, oldQueries, next, newQueries string) *migrat
 	if err := migration.Rehash(p.Dir); err != nil {
 		t.Fatal(err)
 	}
-	git("init", "-q")
-	git("add", ".")
-	git("commit", "-q", "-m", "v1")
-	git("tag", "v1")
+	tagRelease(t, root)
 	if next != "" {
 		write("db/migrations/20260102000000_next.sql", next)
 		if err := migration.Rehash(p.Dir); err != nil {
@@ -95,6 +84,19 @@ func fixtureQueries(queries string) []fixtureQuery {
 		out = append(out, q)
 	}
 	return out
+}
+
+// tagRelease makes root a git repository whose one commit, tagged v1,
+// holds what root holds: the release still running.
+func tagRelease(t testing.TB, root string) {
+	t.Helper()
+	for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-q", "-m", "release"}, {"tag", "v1"}} {
+		cmd := exec.Command("git", append([]string{"-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
 }
 
 // queriesFile writes queries as the queries file sqlc reads.
@@ -341,13 +343,7 @@ func TestProject_Compat_realHistory(t *testing.T) {
 		extraNew := extra
 		extra = nil
 		stage(old)
-		for _, args := range [][]string{{"init", "-q"}, {"add", "."}, {"commit", "-q", "-m", "old"}, {"tag", "v1"}} {
-			cmd := exec.Command("git", append([]string{"-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
-			cmd.Dir = root
-			if out, err := cmd.CombinedOutput(); err != nil {
-				t.Fatalf("git %v: %v\n%s", args, err, out)
-			}
-		}
+		tagRelease(t, root)
 		extra = extraNew
 		stage(new)
 		return p
