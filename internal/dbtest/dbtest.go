@@ -31,6 +31,7 @@ import (
 	"github.com/versiona/versiona"
 	"github.com/versiona/versiona/internal/dburl"
 	"github.com/versiona/versiona/internal/migration"
+	"github.com/versiona/versiona/internal/pgserver"
 )
 
 // SetupFunc prepares the template database at url. It must close every
@@ -98,8 +99,8 @@ func URL(t testing.TB) string {
 	t.Cleanup(func() {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
 		defer cancel()
-		if _, err := admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{name}.Sanitize()+" WITH (FORCE)"); err != nil {
-			t.Errorf("dbtest: dropping database %s: %v", name, err)
+		if err := pgserver.DropDatabase(ctx, adminExec, name); err != nil {
+			t.Errorf("dbtest: %v", err)
 		}
 	})
 	return withDatabase(adminURL, name)
@@ -191,4 +192,10 @@ func Migrated(ctx context.Context, url string) error {
 		return err
 	}
 	return migration.ApplyAll(ctx, url, dir)
+}
+
+// adminExec runs one statement on the maintenance database.
+func adminExec(ctx context.Context, sql string) error {
+	_, err := admin.Exec(ctx, sql)
+	return err
 }

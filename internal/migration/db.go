@@ -18,6 +18,7 @@ import (
 
 	"github.com/versiona/versiona/internal/dburl"
 	"github.com/versiona/versiona/internal/locks"
+	"github.com/versiona/versiona/internal/pgserver"
 )
 
 // openDB opens a pool on the database at s (a URL or keyword/value string),
@@ -200,8 +201,9 @@ func (d *scratchDB) Close() error {
 
 func (d *scratchDB) drop() error {
 	// A fresh context: dropping must happen also when the caller's was cancelled.
-	if _, err := d.srv.admin.ExecContext(context.Background(), `DROP DATABASE IF EXISTS "`+d.name+`" WITH (FORCE)`); err != nil {
-		return fmt.Errorf("dropping scratch database: %w", err)
+	exec := func(ctx context.Context, q string) error { _, err := d.srv.admin.ExecContext(ctx, q); return err }
+	if err := pgserver.DropDatabase(context.Background(), exec, d.name); err != nil {
+		return fmt.Errorf("scratch database: %w", err)
 	}
 	return nil
 }
