@@ -16,6 +16,7 @@ import (
 	"ariga.io/atlas/sql/postgres"
 	"ariga.io/atlas/sql/schema"
 
+	"github.com/versiona/versiona/internal/fingerprint"
 	"github.com/versiona/versiona/internal/objects"
 )
 
@@ -130,7 +131,8 @@ func (p *Project) Diff(ctx context.Context, name string, opts DiffOptions) (*Dif
 type diffStates struct {
 	cur, des         *scratchDB
 	current, desired *schema.Realm
-	curObjs, desObjs objects.Set // what Atlas ignores: views, functions, …
+	curObjs, desObjs objects.Set              // what Atlas ignores: views, functions, …
+	desFP            *fingerprint.Fingerprint // the desired side's, once read
 }
 
 // inspect reads the realms of both sides at once.

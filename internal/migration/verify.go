@@ -111,17 +111,24 @@ func (p *Project) verifyStates(ctx context.Context, st *diffStates, problem stri
 		return nil
 	}
 	var (
-		wg               sync.WaitGroup
-		current, desired fingerprint.Fingerprint
-		curErr, desErr   error
+		wg             sync.WaitGroup
+		current        fingerprint.Fingerprint
+		curErr, desErr error
 	)
-	wg.Add(2)
-	go func() { defer wg.Done(); current, curErr = fingerprint.Read(ctx, st.cur.db) }()
-	go func() { defer wg.Done(); desired, desErr = fingerprint.Read(ctx, st.des.db) }()
+	wg.Go(func() { current, curErr = fingerprint.Read(ctx, st.cur.db) })
+	if st.desFP == nil { // the schema file's side never changes: read once
+		wg.Go(func() {
+			var fp fingerprint.Fingerprint
+			if fp, desErr = fingerprint.Read(ctx, st.des.db); desErr == nil {
+				st.desFP = &fp
+			}
+		})
+	}
 	wg.Wait()
 	if err := errors.Join(curErr, desErr); err != nil {
 		return fmt.Errorf("reading schema fingerprints: %w", err)
 	}
+	desired := *st.desFP
 	diffs := differences(desired, current, filepath.Base(p.Schema), labelMigrations)
 	if len(diffs) == 0 {
 		return nil
