@@ -5,6 +5,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
 	"os/exec"
 	"path"
@@ -122,7 +123,10 @@ func (p *Project) Compat(ctx context.Context, opts CompatOptions) (*CompatResult
 		return nil, err
 	}
 	oldFiles, err := filesAt(root, opts.Base, filepath.ToSlash(relDir))
-	if err != nil {
+	switch {
+	case errors.Is(err, fs.ErrNotExist):
+		return nil, fmt.Errorf("%s has no migration directory %s: pass as --base a revision of a release that had migrations", opts.Base, filepath.ToSlash(relDir))
+	case err != nil:
 		return nil, fmt.Errorf("reading the migration directory %s at %s: %w", filepath.ToSlash(relDir), opts.Base, err)
 	}
 	newFiles, err := dirFiles(p.Dir)
@@ -593,8 +597,12 @@ func pendingAfter(oldFiles, newFiles []migrate.File) ([]migrate.File, error) {
 }
 
 // filesAt returns the migration files of dir (relative to the repository
-// root, slash-separated) at revision rev.
+// root, slash-separated) at revision rev: an fs.ErrNotExist when rev has no
+// dir.
 func filesAt(root, rev, dir string) ([]migrate.File, error) {
+	if _, err := gitOut(root, "cat-file", "-e", rev+":"+dir); err != nil {
+		return nil, fmt.Errorf("%s at %s: %w", dir, rev, fs.ErrNotExist)
+	}
 	names, err := gitOut(root, "ls-tree", "--name-only", rev+":"+dir)
 	if err != nil {
 		return nil, err

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"testing"
 
+	"ariga.io/atlas/sql/migrate"
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/pgconn"
 
@@ -244,6 +245,25 @@ func TestProject_Compat_badBase(t *testing.T) {
 	_, err := p.Compat(context.Background(), migration.CompatOptions{Base: "v9"})
 	if err == nil || !strings.Contains(err.Error(), "v9 is not a commit of the repository") {
 		t.Fatalf("compat --base v9 = %v; want the revision named as unknown", err)
+	}
+}
+
+func TestProject_Compat_baseWithoutMigrations(t *testing.T) {
+	t.Parallel()
+	p := compatRepo(t, "CREATE TABLE posts (id bigint);", "PostGet: SELECT id FROM posts", "", "PostGet: SELECT id FROM posts")
+	// A later commit, tagged v0, that holds no migration directory: a
+	// release from before the project had migrations.
+	root := filepath.Dir(filepath.Dir(p.Dir.(*migrate.LocalDir).Path()))
+	for _, args := range [][]string{{"rm", "-q", "-r", "--cached", "db/migrations"}, {"commit", "-q", "-m", "no migrations"}, {"tag", "v0"}} {
+		cmd := exec.Command("git", append([]string{"-c", "user.email=t@example.com", "-c", "user.name=t"}, args...)...)
+		cmd.Dir = root
+		if out, err := cmd.CombinedOutput(); err != nil {
+			t.Fatalf("git %v: %v\n%s", args, err, out)
+		}
+	}
+	_, err := p.Compat(context.Background(), migration.CompatOptions{Base: "v0"})
+	if err == nil || !strings.Contains(err.Error(), "v0 has no migration directory db/migrations") {
+		t.Fatalf("compat --base v0 = %v; want the missing directory named", err)
 	}
 }
 
