@@ -161,7 +161,7 @@ func prepare(ctx context.Context) error {
 func shutdown() {
 	if admin != nil {
 		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		_, _ = admin.Exec(ctx, "DROP DATABASE IF EXISTS "+pgx.Identifier{template}.Sanitize()+" WITH (FORCE)")
+		_ = pgserver.DropDatabase(ctx, adminExec, template)
 		cancel()
 		admin.Close()
 	}
